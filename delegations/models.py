@@ -1,0 +1,88 @@
+"""Who writes: delegations (a country, a province, a community group) and their members."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sessions.models import Workshop, content_language_choices
+
+
+class Delegation(models.Model):
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("Country")
+        PROVINCE = "province", _("Province")
+        COMMUNITY = "community", _("Community")
+        OTHER = "other", _("Other")
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="delegations", verbose_name=_("workshop")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.COUNTRY)
+    country_code = models.CharField(
+        _("country code"),
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters (ISO 3166-1)."))],
+        help_text=_("ISO 3166-1 alpha-2, for example SN."),
+    )
+    language = models.CharField(
+        _("document language"),
+        max_length=8,
+        choices=content_language_choices,
+        default="en",
+        help_text=_("The language of its documents (action plan, TA requests)."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="delegations",
+        verbose_name=_("members"),
+    )
+
+    class Meta:
+        ordering = ["workshop", "name"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "slug"], name="unique_delegation_slug"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(
+            "summaries:delegation", kwargs={"workshop": self.workshop.slug, "delegation": self.slug}
+        )
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        RAPPORTEUR = "rapporteur", _("Rapporteur")
+        MEMBER = "member", _("Member")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("delegation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.MEMBER)
+
+    class Meta:
+        ordering = ["delegation", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "delegation"], name="unique_membership"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.delegation} ({self.get_role_display()})"

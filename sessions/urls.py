@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sessions"
+
+urlpatterns = [
+    path("<slug:workshop>/", views.workshop_detail, name="workshop"),
+]

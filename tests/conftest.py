@@ -1,0 +1,120 @@
+"""Shared fixtures: a small bilingual workshop with two delegations and every kind of user."""
+
+import datetime as dt
+import os
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from delegations.models import Delegation, Membership
+from sessions.models import GuidanceQuestion, Session, Workshop
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls that
+# browser tests make around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a downloaded browser (see STACK.md)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture
+def workshop(db):
+    return Workshop.objects.create(
+        title_en="Regional workshop",
+        title_fr="Atelier régional",
+        slug="regional",
+        start_date=dt.date(2026, 11, 23),
+        end_date=dt.date(2026, 11, 25),
+        venue_en="Dakar",
+        time_zone="Africa/Dakar",
+        languages="en,fr",
+        default_language="en",
+    )
+
+
+@pytest.fixture
+def session(workshop):
+    session = Session.objects.create(
+        workshop=workshop,
+        code="V",
+        title_en="Mobilizing resources",
+        title_fr="Mobiliser les ressources",
+        guidance_en="Each delegation takes 30 minutes.",
+        guidance_fr="Chaque délégation prend 30 minutes.",
+        status=Session.Status.OPEN,
+        time_box_minutes=30,
+    )
+    for number in range(1, 6):
+        GuidanceQuestion.objects.create(
+            session=session,
+            number=number,
+            order=number,
+            text_en=f"Question {number} in English?",
+            text_fr=f"Question {number} en français ?",
+            feeds=GuidanceQuestion.Feeds.ACTION_PLAN if number >= 4 else GuidanceQuestion.Feeds.NOTHING,
+        )
+    return session
+
+
+def make_member(username, delegation, role=Membership.Role.RAPPORTEUR):
+    user = User.objects.create_user(username, password="pass-" + username)
+    Membership.objects.create(user=user, delegation=delegation, role=role)
+    return user
+
+
+@pytest.fixture
+def delegation_a(workshop):
+    return Delegation.objects.create(
+        workshop=workshop, name="Senegal", slug="senegal", country_code="SN", language="fr"
+    )
+
+
+@pytest.fixture
+def delegation_b(workshop):
+    return Delegation.objects.create(
+        workshop=workshop, name="Ghana", slug="ghana", country_code="GH", language="en"
+    )
+
+
+@pytest.fixture
+def member_a(delegation_a):
+    return make_member("alice", delegation_a)
+
+
+@pytest.fixture
+def member_b(delegation_b):
+    return make_member("bob", delegation_b)
+
+
+def make_staff(username, group_name):
+    user = User.objects.create_user(username, password="pass-" + username, is_staff=True)
+    group, _created = Group.objects.get_or_create(name=group_name)
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def organiser(db):
+    return make_staff("olga", "Organisers")
+
+
+@pytest.fixture
+def facilitator(db):
+    return make_staff("fatou", "Facilitators")

@@ -1,0 +1,15 @@
+"""Test settings: the real settings module, with a test key and fast, unhashed static files."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-insecure-key")
+
+from workshop_portal.settings import *  # noqa: E402,F403
+from workshop_portal.settings import STORAGES  # noqa: E402
+
+# Tests run without collectstatic; the live server serves files from the finders.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
