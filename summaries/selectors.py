@@ -1,0 +1,173 @@
+"""Reads for the delegation pages. Callers pass a delegation obtained through
+``delegations.selectors.delegation_for``, which has already checked access."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from delegations.selectors import user_reads_everything
+from sessions.i18n import Localized, localized
+from sessions.models import GuidanceQuestion, Session
+
+from .models import Answer, Summary
+
+
+def sessions_visible_to(user, workshop):
+    """Sessions of ``workshop`` a user may see: delegations never see draft sessions."""
+    sessions = Session.objects.filter(workshop=workshop)
+    if not user_reads_everything(user):
+        sessions = sessions.exclude(status=Session.Status.DRAFT)
+    return sessions
+
+
+def session_for(user, workshop, code):
+    """The session ``code`` of ``workshop`` if ``user`` may see it, else 404."""
+    session = sessions_visible_to(user, workshop).filter(code=code).first()
+    if session is None:
+        raise Http404("No such session.")
+    return session
+
+
+def content_language(workshop, requested=None, preferred=()):
+    """The content language to show: ``requested`` if the workshop runs in it, else
+    the first of ``preferred`` it runs in, else the workshop's default language."""
+    codes = workshop.language_codes
+    for code in (requested, *preferred):
+        if code in codes:
+            return code
+    return codes[0]
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    question: GuidanceQuestion
+    text: Localized
+    help_text: Localized
+    other_texts: tuple  # ((language, Localized), ...) in the workshop's other languages
+    answer: Answer | None
+    # After a refused plain form post: what was posted, and the server's answer.
+    posted: dict | None = None
+    conflict: Answer | None = None
+
+    @property
+    def number(self):
+        return self.question.number
+
+    @property
+    def shown_text(self):
+        if self.posted is not None:
+            return self.posted.get("text", "")
+        return self.answer.text if self.answer else ""
+
+    @property
+    def shown_discussed(self):
+        if self.posted is not None:
+            return bool(self.posted.get("discussed"))
+        return bool(self.answer and self.answer.discussed)
+
+    @property
+    def shown_version(self):
+        if self.conflict is not None:
+            return self.conflict.version
+        if self.posted is not None:
+            return self.posted.get("version", 0)
+        return self.answer.version if self.answer else 0
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    session: Session
+    summary: Summary
+    language: str
+    title: Localized
+    guidance: Localized
+    instructions: Localized
+    questions: tuple = field(default_factory=tuple)
+
+    @property
+    def answered_count(self):
+        return sum(1 for q in self.questions if q.answer and q.answer.text.strip())
+
+
+def summary_page(*, summary, language):
+    """Everything the session page shows, in ``language``, in a fixed number of queries."""
+    session = summary.session
+    workshop = session.workshop
+    others = [code for code in workshop.language_codes if code != language]
+    questions = list(session.questions.all())
+    answers = {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(summary=summary).select_related("edited_by")
+    }
+    fallbacks = (workshop.default_language,)
+    return SummaryPage(
+        session=session,
+        summary=summary,
+        language=language,
+        title=localized(session, "title", language, fallbacks),
+        guidance=localized(session, "guidance", language, fallbacks),
+        instructions=localized(session, "instructions", language, fallbacks),
+        questions=tuple(
+            QuestionView(
+                question=question,
+                text=localized(question, "text", language, fallbacks),
+                help_text=localized(question, "help_text", language, fallbacks),
+                other_texts=tuple(
+                    (code, text)
+                    for code in others
+                    if (text := localized(question, "text", code, fallbacks)).text
+                    and text.language == code
+                ),
+                answer=answers.get(question.pk),
+            )
+            for question in questions
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ProgressCell:
+    session: Session
+    summary: Summary | None
+    answered: int
+
+    @property
+    def state(self):
+        if self.summary is None or (self.answered == 0 and self.summary.version == 1):
+            return "not_started"
+        return self.summary.status
+
+
+def delegation_progress(*, delegation, sessions):
+    """One cell per session: not started / draft / submitted, answers written."""
+    summaries = {
+        summary.session_id: summary
+        for summary in Summary.objects.filter(
+            delegation=delegation, session__in=sessions
+        ).prefetch_related(Prefetch("answers", queryset=Answer.objects.only("summary_id", "text")))
+    }
+    cells = []
+    for session in sessions:
+        summary = summaries.get(session.pk)
+        answered = sum(1 for a in summary.answers.all() if a.text.strip()) if summary else 0
+        cells.append(ProgressCell(session=session, summary=summary, answered=answered))
+    return cells
+
+
+def session_overview(session):
+    """For organisers: every delegation of the session's workshop with its summary."""
+    from delegations.models import Delegation
+
+    summaries = {
+        summary.delegation_id: summary
+        for summary in Summary.objects.filter(session=session).prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.only("summary_id", "text"))
+        )
+    }
+    rows = []
+    for delegation in Delegation.objects.filter(workshop=session.workshop_id):
+        summary = summaries.get(delegation.pk)
+        answered = sum(1 for a in summary.answers.all() if a.text.strip()) if summary else 0
+        rows.append((delegation, ProgressCell(session=session, summary=summary, answered=answered)))
+    return rows

@@ -1,0 +1,204 @@
+import pytest
+from django.urls import reverse
+
+from sessions.models import Session
+from summaries.models import Answer, Summary
+from summaries.services import AnswerInput, answer_save, summary_get_or_create
+
+pytestmark = pytest.mark.django_db
+
+
+def summary_url(name, delegation, session, **extra):
+    return reverse(
+        f"summaries:{name}",
+        kwargs={
+            "workshop": session.workshop.slug,
+            "delegation": delegation.slug,
+            "session": session.code,
+            **extra,
+        },
+    )
+
+
+def autosave(client, delegation, session, number=1, **data):
+    payload = {"text": "", "language": "fr", "version": 0, **data}
+    return client.post(summary_url("answer_save", delegation, session, number=number), payload)
+
+
+def test_summary_page_shows_questions_in_french(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    response = client.get(summary_url("summary", delegation_a, session) + "?lang=fr")
+    assert response.status_code == 200
+    assert "Question 1 en français ?" in response.text
+    assert "Question 1 in English?" in response.text  # the other language, one click away
+
+
+def test_autosave_stores_answer_and_returns_version(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    response = autosave(client, delegation_a, session, text="Notre réponse", discussed="on")
+    assert response.status_code == 200
+    assert response.json()["version"] == 1
+    answer = Answer.objects.get(question__number=1)
+    assert (answer.text, answer.discussed, answer.edited_by) == ("Notre réponse", True, member_a)
+
+
+def test_autosave_stale_version_is_refused_with_current_text(
+    client, member_a, delegation_a, session
+):
+    client.force_login(member_a)
+    autosave(client, delegation_a, session, text="first laptop")
+    response = autosave(client, delegation_a, session, text="second laptop", version=0)
+    assert response.status_code == 409
+    assert response.json()["current"]["text"] == "first laptop"
+    assert Answer.objects.get(question__number=1).text == "first laptop"
+
+
+def test_autosave_removes_nul_characters(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    response = autosave(client, delegation_a, session, text="a\x00b\r\nc")
+    assert response.status_code == 200
+    assert Answer.objects.get(question__number=1).text == "ab\nc"
+
+
+def test_autosave_refuses_oversized_text(client, member_a, delegation_a, session, settings):
+    settings.ANSWER_MAX_LENGTH = 100
+    client.force_login(member_a)
+    response = autosave(client, delegation_a, session, text="x" * 101)
+    assert response.status_code == 400
+    assert "too long" in response.json()["error"]
+    assert not Answer.objects.exists()
+
+
+def test_oversized_error_is_translated(client, member_a, delegation_a, session, settings):
+    settings.ANSWER_MAX_LENGTH = 100
+    client.force_login(member_a)
+    client.cookies["django_language"] = "fr"
+    response = autosave(client, delegation_a, session, text="x" * 101)
+    assert "trop long" in response.json()["error"]
+
+
+def test_html_in_answer_is_shown_as_text(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    autosave(client, delegation_a, session, text="<script>alert(1)</script>")
+    response = client.get(summary_url("summary", delegation_a, session))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+    assert "<script>alert(1)</script>" not in response.text
+
+
+def test_autosave_on_closed_session_is_refused(client, member_a, delegation_a, session):
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.CLOSED)
+    client.force_login(member_a)
+    response = autosave(client, delegation_a, session, text="too late")
+    assert response.status_code == 403
+    assert response.json()["closed"] is True
+    assert not Answer.objects.exists()
+
+
+def test_closed_session_page_is_read_only(client, member_a, delegation_a, session):
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.CLOSED)
+    client.force_login(member_a)
+    response = client.get(summary_url("summary", delegation_a, session))
+    assert "This session is closed." in response.text
+    assert 'id="submit-summary"' not in response.text
+
+
+def test_autosave_anonymous_gets_401_json(client, delegation_a, session):
+    response = autosave(client, delegation_a, session, text="hello")
+    assert response.status_code == 401
+    assert "login_url" in response.json()
+
+
+def test_autosave_requires_csrf_token(member_a, delegation_a, session):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member_a)
+    response = autosave(client, delegation_a, session, text="hello")
+    assert response.status_code == 403
+    assert not Answer.objects.exists()
+
+
+def test_plain_post_saves_every_answer(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    data = {"details-participants": "A, B", "details-rapporteur": "A", "details-version": 1}
+    for n in range(1, 6):
+        data |= {f"q{n}-text": f"answer {n}", f"q{n}-language": "fr", f"q{n}-version": 0}
+    summary_get_or_create(delegation=delegation_a, session=session)
+    response = client.post(summary_url("summary", delegation_a, session), data)
+    assert response.status_code == 302
+    assert list(Answer.objects.order_by("question__number").values_list("text", flat=True)) == [
+        f"answer {n}" for n in range(1, 6)
+    ]
+    assert Summary.objects.get().participants == "A, B"
+
+
+def test_plain_post_conflict_keeps_posted_text(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    summary = summary_get_or_create(delegation=delegation_a, session=session)
+    answer_save(
+        summary=summary,
+        question=session.questions.get(number=1),
+        data=AnswerInput(text="other laptop", discussed=True, language="fr", base_version=0),
+        user=member_a,
+    )
+    data = {"details-version": 1, "q1-text": "my text", "q1-language": "fr", "q1-version": 0}
+    response = client.post(summary_url("summary", delegation_a, session), data)
+    assert response.status_code == 200
+    assert "my text" in response.text
+    assert "other laptop" in response.text
+    assert Answer.objects.get().text == "other laptop"
+
+
+def test_submit_then_reopen(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    client.post(summary_url("submit", delegation_a, session))
+    summary = Summary.objects.get()
+    assert (summary.status, summary.submitted_by) == ("submitted", member_a)
+    client.post(summary_url("reopen", delegation_a, session))
+    assert Summary.objects.get().status == "draft"
+
+
+def test_submitted_summary_refuses_autosave(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    client.post(summary_url("submit", delegation_a, session))
+    response = autosave(client, delegation_a, session, text="after submit")
+    assert response.status_code == 403
+
+
+def test_history_restore_creates_new_version(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    autosave(client, delegation_a, session, text="v1")
+    autosave(client, delegation_a, session, text="v2", version=1)
+    answer = Answer.objects.get()
+    first = answer.history.get(version=1)
+    history = client.get(summary_url("answer_history", delegation_a, session, number=1))
+    assert "v1" in history.text and "v2" in history.text
+    client.post(
+        summary_url("answer_restore", delegation_a, session, number=1),
+        {"history_id": first.history_id},
+    )
+    answer.refresh_from_db()
+    assert (answer.text, answer.version, answer.history.count()) == ("v1", 3, 3)
+
+
+def test_timer_start_is_shared_and_kept(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    first = client.post(summary_url("timer", delegation_a, session)).json()["started_at"]
+    second = client.post(summary_url("timer", delegation_a, session)).json()["started_at"]
+    assert first == second
+    assert Summary.objects.get().timer_started_at is not None
+
+
+def test_session_page_query_count_is_constant(
+    client, member_a, delegation_a, session, django_assert_max_num_queries
+):
+    from sessions.models import GuidanceQuestion
+
+    client.force_login(member_a)
+    client.get(summary_url("summary", delegation_a, session))
+    for n in range(6, 40):
+        GuidanceQuestion.objects.create(session=session, number=n, order=n, text_en=f"Q{n}")
+        autosave(client, delegation_a, session, number=n, text=f"answer {n}")
+    with django_assert_max_num_queries(12):
+        response = client.get(summary_url("summary", delegation_a, session))
+    assert response.status_code == 200
