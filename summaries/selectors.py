@@ -13,17 +13,18 @@ from sessions.models import GuidanceQuestion, Session
 from .models import Answer, Summary
 
 
-def sessions_visible_to(user, workshop):
-    """Sessions of ``workshop`` a user may see: delegations never see draft sessions."""
+def sessions_visible_to(user, workshop, *, as_member=False):
+    """Sessions of ``workshop`` a user may see: delegations never see draft sessions;
+    facilitators and organisers do, unless they act ``as_member`` of a delegation."""
     sessions = Session.objects.filter(workshop=workshop)
-    if not user_reads_everything(user):
+    if as_member or not user_reads_everything(user):
         sessions = sessions.exclude(status=Session.Status.DRAFT)
     return sessions
 
 
-def session_for(user, workshop, code):
+def session_for(user, workshop, code, *, as_member=False):
     """The session ``code`` of ``workshop`` if ``user`` may see it, else 404."""
-    session = sessions_visible_to(user, workshop).filter(code=code).first()
+    session = sessions_visible_to(user, workshop, as_member=as_member).filter(code=code).first()
     if session is None:
         raise Http404("No such session.")
     return session

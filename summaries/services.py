@@ -64,7 +64,7 @@ def answer_save(*, summary, question, data, user):
     if summary.status == Summary.Status.SUBMITTED:
         raise WritingClosed(_("This summary has been submitted. Reopen it to edit."))
     answer = (
-        Answer.objects.select_for_update()
+        Answer.objects.select_for_update(of=("self",))
         .filter(summary=summary, question=question)
         .select_related("edited_by")
         .first()
@@ -85,7 +85,10 @@ def answer_save(*, summary, question, data, user):
     answer.language = data.language
     answer.edited_by = user
     answer.version += 1
-    answer.full_clean(exclude=["summary", "question"])
+    # The form validated the text; skip the lookups that re-check keys we hold.
+    answer.full_clean(
+        exclude=["summary", "question", "edited_by"], validate_unique=False, validate_constraints=False
+    )
     try:
         # A savepoint, so that losing the race to create the first answer leaves
         # the transaction usable on PostgreSQL.

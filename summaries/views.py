@@ -54,7 +54,7 @@ def _find_summary(request, workshop, delegation, session, *, create):
     """
     workshop = workshop_for(request.user, workshop)
     access = delegation_for(request.user, workshop, delegation)
-    session = selectors.session_for(request.user, workshop, session)
+    session = selectors.session_for(request.user, workshop, session, as_member=access.can_edit)
     if create and access.can_edit:
         summary = services.summary_get_or_create(delegation=access.delegation, session=session)
     else:

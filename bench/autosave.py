@@ -1,0 +1,238 @@
+"""Autosave under load: gunicorn + PostgreSQL on this machine, N simulated editors.
+
+Each editor is one delegation member typing one answer: it autosaves, waits its
+think time, and saves again with the version the server acknowledged. At the end
+the script checks that every answer in the database equals the last write the
+server acknowledged to its editor (no lost and no phantom writes).
+
+    .venv/bin/python bench/autosave.py --editors 50 --seconds 30
+    .venv/bin/python bench/autosave.py --editors 200 --seconds 30
+
+It needs a PostgreSQL role that may create databases (``make test`` creates
+``portal``); it creates and drops the database ``portal_bench``. Traffic goes to
+127.0.0.1 only, and every loop is bounded by ``--seconds``.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://portal:portal@127.0.0.1:5432/portal")
+BENCH_DB = "portal_bench"
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+
+
+def bench_database_url():
+    parts = urllib.parse.urlsplit(PG_ADMIN_URL)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + BENCH_DB))
+
+
+def recreate_database():
+    import psycopg2
+
+    connection = psycopg2.connect(PG_ADMIN_URL)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+    connection.close()
+
+
+def setup_django():
+    os.environ["DATABASE_URL"] = bench_database_url()
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "workshop_portal.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def create_editors(count, questions_per_delegation=5):
+    """One (member, answer URL) per editor; five editors share a delegation."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.urls import reverse
+
+    from delegations.models import Delegation, Membership
+    from sessions.models import GuidanceQuestion, Session, Workshop
+
+    workshop = Workshop.objects.create(
+        title="Bench", slug="bench", start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 1, 2)
+    )
+    session = Session.objects.create(workshop=workshop, code="V", title="Bench", status="open")
+    for number in range(1, questions_per_delegation + 1):
+        GuidanceQuestion.objects.create(session=session, number=number, text=f"Q{number}")
+    editors = []
+    for index in range(count):
+        delegation_index, number = divmod(index, questions_per_delegation)
+        delegation, _ = Delegation.objects.get_or_create(
+            workshop=workshop, slug=f"d{delegation_index}", defaults={"name": f"D{delegation_index}"}
+        )
+        user = User.objects.create_user(f"editor{index}")
+        Membership.objects.create(user=user, delegation=delegation)
+        store = SessionStore()
+        store["_auth_user_id"] = str(user.pk)
+        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_hash"] = user.get_session_auth_hash()
+        store.create()
+        csrf = _get_new_csrf_string()
+        editors.append(
+            {
+                "path": reverse(
+                    "summaries:answer_save",
+                    kwargs={"workshop": "bench", "delegation": delegation.slug, "session": "V",
+                            "number": number + 1},
+                ),
+                "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}; "
+                f"{settings.CSRF_COOKIE_NAME}={csrf}",
+                "csrf": csrf,
+                "key": (delegation.slug, number + 1),
+            }
+        )
+    return editors
+
+
+class Editor(threading.Thread):
+    def __init__(self, spec, deadline, think, results):
+        super().__init__(daemon=True)
+        self.spec, self.deadline, self.think, self.results = spec, deadline, think, results
+        self.version = 0
+        self.acked_text = None
+        self.latencies = []
+        self.errors = 0
+
+    def run(self):
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        # Spread the editors' first saves over the first think time.
+        time.sleep(random.uniform(0, self.think))
+        save = 0
+        while time.monotonic() < self.deadline:
+            save += 1
+            text = f"{self.spec['key']} save {save} " + "mot " * random.randint(20, 200)
+            body = urllib.parse.urlencode(
+                {"text": text, "discussed": "on", "language": "fr", "version": self.version}
+            )
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": self.spec["cookie"],
+                "X-CSRFToken": self.spec["csrf"],
+                "Host": "127.0.0.1",
+            }
+            started = time.perf_counter()
+            try:
+                connection.request("POST", self.spec["path"], body=body, headers=headers)
+                response = connection.getresponse()
+                payload = response.read()
+            except (OSError, http.client.HTTPException):
+                self.errors += 1
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+                continue
+            self.latencies.append(time.perf_counter() - started)
+            if response.status == 200:
+                import json
+
+                self.version = json.loads(payload)["version"]
+                self.acked_text = text
+            else:
+                self.errors += 1
+            time.sleep(self.think * random.uniform(0.5, 1.5))
+        connection.close()
+        self.results.append(self)
+
+
+def wait_for_server(timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            connection.request("GET", "/", headers={"Host": "127.0.0.1"})
+            if connection.getresponse().status < 500:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not start")
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--editors", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--think", type=float, default=1.0, help="seconds between an editor's saves")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+
+    recreate_database()
+    setup_django()
+    editors = create_editors(args.editors)
+    from django.db import connections
+
+    connections.close_all()
+
+    env = {**os.environ, "DATABASE_URL": bench_database_url(), "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "workshop_portal.wsgi", "--bind", f"127.0.0.1:{PORT}",
+         "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
+         "--no-control-socket", "--log-level", "warning", "--keep-alive", "30"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        wait_for_server()
+        results = []
+        deadline = time.monotonic() + args.seconds
+        threads = [Editor(spec, deadline, args.think, results) for spec in editors]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(args.seconds + 60)
+        elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(30)
+
+    from summaries.models import Answer
+
+    stored = {
+        (a.summary.delegation.slug, a.question.number): a.text
+        for a in Answer.objects.select_related("summary__delegation", "question")
+    }
+    lost = sum(1 for e in results if e.acked_text is not None and stored.get(e.spec["key"]) != e.acked_text)
+    latencies = [lat for e in results for lat in e.latencies]
+    errors = sum(e.errors for e in results)
+    print(f"editors={args.editors} seconds={args.seconds:.0f} think={args.think}s "
+          f"gunicorn={args.workers}x{args.threads} gthread, PostgreSQL")
+    print(f"requests={len(latencies)} throughput={len(latencies) / elapsed:.1f} req/s errors={errors}")
+    print("latency ms: p50={:.1f} p95={:.1f} p99={:.1f} max={:.1f}".format(
+        *(1000 * percentile(latencies, f) for f in (0.5, 0.95, 0.99, 1.0))))
+    print(f"mean={1000 * statistics.mean(latencies):.1f} ms; answers checked={len(results)} "
+          f"lost writes={lost}")
+    return 1 if errors or lost else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
