@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("w/", include("sessions.urls")),
     path("w/", include("summaries.urls")),
+    path("w/", include("delegations.urls")),
 ]
