@@ -59,6 +59,11 @@ class Delegation(models.Model):
             "summaries:delegation", kwargs={"workshop": self.workshop.slug, "delegation": self.slug}
         )
 
+    def get_plan_url(self):
+        return reverse(
+            "summaries:plan", kwargs={"workshop": self.workshop.slug, "delegation": self.slug}
+        )
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):
@@ -72,7 +77,10 @@ class Membership(models.Model):
         verbose_name=_("user"),
     )
     delegation = models.ForeignKey(
-        Delegation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("delegation")
+        Delegation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("delegation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.MEMBER)
 

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from sessions.models import content_language_choices
+from sessions.models import InterventionArea, content_language_choices
+
+from .models import ActionItem, TARequest
 
 
 class TypedTextField(forms.CharField):
@@ -70,3 +72,98 @@ class SummaryDetailsForm(forms.Form):
         return clean_typed_text(
             self.cleaned_data.get("rapporteur"), max_length=200, label=_("Rapporteur")
         )
+
+
+class PlanItemForm(forms.ModelForm):
+    """Shared by actions and TA requests: typed text cleaned the same way as answers,
+    a hidden version for optimistic concurrency, and ``data-field`` hooks for autosave."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, delegation, **kwargs):
+        kwargs.setdefault(
+            "auto_id",
+            f"id_{self.prefix_key}{kwargs.get('instance') and kwargs['instance'].pk or 'new'}_%s",
+        )
+        super().__init__(*args, **kwargs)
+        self.delegation = delegation
+        for name, field in list(self.fields.items()):
+            if name == "version":
+                continue
+            if isinstance(field, forms.CharField) and not isinstance(field, TypedTextField):
+                typed = TypedTextField(
+                    label=field.label,
+                    required=field.required,
+                    max_length=field.max_length,
+                    widget=field.widget,
+                    help_text=field.help_text,
+                    strip=False,
+                )
+                self.fields[name] = field = typed
+            field.widget.attrs["data-field"] = name
+        if "intervention_area" in self.fields:
+            self.fields["intervention_area"].queryset = InterventionArea.objects.order_by("order")
+        for name in self.mergeable:
+            self.fields[name].widget.attrs.update({"data-mergeable": "", "rows": 3})
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = clean_typed_text(
+                    value, max_length=settings.ANSWER_MAX_LENGTH, label=self.fields[name].label
+                )
+        return cleaned
+
+    def item_data(self):
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class ActionItemForm(PlanItemForm):
+    mergeable = ("description",)
+    prefix_key = "action"
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "title",
+            "description",
+            "intervention_area",
+            "milestone",
+            "start_month",
+            "end_month",
+            "responsible",
+            "partners",
+            "resources_needed",
+            "estimated_cost",
+            "currency",
+        ]
+        widgets = {"resources_needed": forms.Textarea(attrs={"rows": 2})}
+
+
+class TARequestForm(PlanItemForm):
+    mergeable = ("need",)
+    prefix_key = "ta"
+
+    class Meta:
+        model = TARequest
+        fields = [
+            "title",
+            "intervention_area",
+            "need",
+            "kind",
+            "preferred_provider",
+            "timeframe_months",
+            "estimated_cost",
+            "currency",
+            "priority",
+            "action",
+            "status",
+        ]
+
+    def __init__(self, *args, delegation, **kwargs):
+        super().__init__(*args, delegation=delegation, **kwargs)
+        self.fields["action"].queryset = ActionItem.objects.filter(delegation=delegation)
+
+
+PLAN_FORMS = {"action": ActionItemForm, "ta": TARequestForm}

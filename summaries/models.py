@@ -76,7 +76,10 @@ class Answer(models.Model):
         Summary, on_delete=models.CASCADE, related_name="answers", verbose_name=_("summary")
     )
     question = models.ForeignKey(
-        GuidanceQuestion, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question")
+        GuidanceQuestion,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("question"),
     )
     discussed = models.BooleanField(_("discussed"), default=False)
     text = models.TextField(_("answer"), blank=True)
@@ -156,7 +159,11 @@ class PlanItem(models.Model):
         verbose_name=_("intervention area"),
     )
     estimated_cost = models.DecimalField(
-        _("estimated cost"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("estimated cost"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     currency = models.CharField(_("currency"), max_length=3, default="USD", blank=True)
@@ -247,7 +254,10 @@ class TARequest(PlanItem):
         FINAL = "final", _("Final")
 
     delegation = models.ForeignKey(
-        Delegation, on_delete=models.CASCADE, related_name="ta_requests", verbose_name=_("delegation")
+        Delegation,
+        on_delete=models.CASCADE,
+        related_name="ta_requests",
+        verbose_name=_("delegation"),
     )
     need = models.TextField(_("need (what and why)"), blank=True)
     kind = models.CharField(

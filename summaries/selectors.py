@@ -10,7 +10,7 @@ from delegations.selectors import user_reads_everything
 from sessions.i18n import Localized, localized
 from sessions.models import GuidanceQuestion, Session
 
-from .models import Answer, Summary
+from .models import ActionItem, ActionPlan, Answer, Summary, TARequest
 
 
 def sessions_visible_to(user, workshop, *, as_member=False):
@@ -172,3 +172,26 @@ def session_overview(session):
         answered = sum(1 for a in summary.answers.all() if a.text.strip()) if summary else 0
         rows.append((delegation, ProgressCell(session=session, summary=summary, answered=answered)))
     return rows
+
+
+@dataclass(frozen=True)
+class PlanItems:
+    plan: ActionPlan | None
+    actions: tuple
+    ta_requests: tuple
+
+    @property
+    def is_final(self):
+        return self.plan is not None and self.plan.status == ActionPlan.Status.FINAL
+
+
+def plan_items(*, delegation):
+    """The delegation's plan, actions and TA requests, in order, in three queries."""
+    related = ("intervention_area", "source_answer__question__session")
+    return PlanItems(
+        plan=ActionPlan.objects.filter(delegation=delegation).first(),
+        actions=tuple(ActionItem.objects.filter(delegation=delegation).select_related(*related)),
+        ta_requests=tuple(
+            TARequest.objects.filter(delegation=delegation).select_related(*related, "action")
+        ),
+    )

@@ -12,7 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Answer, Summary
+from sessions.models import GuidanceQuestion, Session
+
+from .models import ActionItem, ActionPlan, Answer, Summary, TARequest
 
 
 class WritingClosed(Exception):
@@ -87,7 +89,9 @@ def answer_save(*, summary, question, data, user):
     answer.version += 1
     # The form validated the text; skip the lookups that re-check keys we hold.
     answer.full_clean(
-        exclude=["summary", "question", "edited_by"], validate_unique=False, validate_constraints=False
+        exclude=["summary", "question", "edited_by"],
+        validate_unique=False,
+        validate_constraints=False,
     )
     try:
         # A savepoint, so that losing the race to create the first answer leaves
@@ -167,3 +171,169 @@ def summary_timer_start(*, summary, restart=False):
         summary.timer_started_at = timezone.now()
         summary.save(update_fields=["timer_started_at", "updated_at"])
     return summary
+
+
+# --- Day 3: the plan of actions and TA requests -------------------------------------
+
+
+def plan_closed_reason(delegation):
+    """Why the delegation's plan is read-only, or ``None`` while it can be edited.
+
+    The plan follows the workshop's action-planning session (kind "action_planning");
+    a workshop without one keeps plans editable.
+    """
+    session = (
+        Session.objects.filter(
+            workshop_id=delegation.workshop_id, kind=Session.Kind.ACTION_PLANNING
+        )
+        .order_by("order", "day")
+        .first()
+    )
+    return session.closed_reason() if session else None
+
+
+def _ensure_plan_writable(delegation):
+    reason = plan_closed_reason(delegation)
+    if reason is not None:
+        raise WritingClosed(str(reason))
+
+
+def plan_get_or_create(*, delegation):
+    plan, _created = ActionPlan.objects.get_or_create(delegation=delegation)
+    return plan
+
+
+PLAN_ITEM_MODELS = {"action": ActionItem, "ta": TARequest}
+
+
+@transaction.atomic
+def plan_item_create(*, delegation, kind, data, user):
+    """Add an action (``kind="action"``) or TA request (``kind="ta"``) at the end of its list."""
+    _ensure_plan_writable(delegation)
+    model = PLAN_ITEM_MODELS[kind]
+    last = model.objects.filter(delegation=delegation).order_by("-order").first()
+    item = model(delegation=delegation, order=(last.order + 1) if last else 1, version=1, **data)
+    item.language = item.language or delegation.language
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def plan_item_update(*, item, data, base_version, user):
+    """Save an edited item if ``base_version`` is current, else raise ``StaleEdit``."""
+    _ensure_plan_writable(item.delegation)
+    current = type(item).objects.select_for_update(of=("self",)).get(pk=item.pk)
+    if current.version != base_version:
+        raise StaleEdit(current)
+    changed = False
+    for name, value in data.items():
+        if getattr(current, name) != value:
+            setattr(current, name, value)
+            changed = True
+    if not changed:
+        return current
+    current.prefilled = False  # the delegation's own words now: prefill leaves it alone
+    current.version += 1
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def plan_item_delete(*, item, base_version):
+    _ensure_plan_writable(item.delegation)
+    current = type(item).objects.select_for_update().get(pk=item.pk)
+    if current.version != base_version:
+        raise StaleEdit(current)
+    current.delete()
+
+
+@transaction.atomic
+def plan_item_move(*, item, direction):
+    """Swap ``item`` with its neighbour above (``direction="up"``) or below."""
+    _ensure_plan_writable(item.delegation)
+    siblings = list(
+        type(item)
+        .objects.select_for_update()
+        .filter(delegation=item.delegation_id)
+        .order_by("order", "pk")
+    )
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        if sibling.order != position:
+            type(item).objects.filter(pk=sibling.pk).update(order=position)
+
+
+def _draft_title(text, limit=120):
+    first_line = next((line.strip(" -•*\t") for line in text.splitlines() if line.strip()), "")
+    return first_line if len(first_line) <= limit else first_line[: limit - 1].rstrip() + "…"
+
+
+@transaction.atomic
+def plan_prefill(*, delegation, user):
+    """Draft actions and TA requests from the answers to questions that feed them.
+
+    One item per non-empty answer, linked to it. Running it again creates nothing
+    twice: an answer that already has an item is skipped, except that an item the
+    delegation never edited (``prefilled``) follows its answer's newer text.
+    Returns ``(created, refreshed)`` counts.
+    """
+    _ensure_plan_writable(delegation)
+    answers = (
+        Answer.objects.filter(
+            summary__delegation=delegation,
+            question__feeds__in=[
+                GuidanceQuestion.Feeds.ACTION_PLAN,
+                GuidanceQuestion.Feeds.TA_REQUEST,
+            ],
+        )
+        .exclude(text="")
+        .select_related("question", "summary__session")
+        .order_by("summary__session__order", "question__order", "question__number")
+    )
+    created = refreshed = 0
+    for answer in answers:
+        is_ta = answer.question.feeds == GuidanceQuestion.Feeds.TA_REQUEST
+        model = TARequest if is_ta else ActionItem
+        body_field = "need" if is_ta else "description"
+        fields = {"title": _draft_title(answer.text), body_field: answer.text}
+        existing = model.objects.filter(delegation=delegation, source_answer=answer).first()
+        if existing is None:
+            plan_item_create(
+                delegation=delegation,
+                kind="ta" if is_ta else "action",
+                data={
+                    **fields,
+                    "source_answer": answer,
+                    "language": answer.language,
+                    "prefilled": True,
+                },
+                user=user,
+            )
+            created += 1
+        elif existing.prefilled and getattr(existing, body_field) != answer.text:
+            for name, value in fields.items():
+                setattr(existing, name, value)
+            existing.version += 1
+            existing.save()
+            refreshed += 1
+    return created, refreshed
+
+
+@transaction.atomic
+def plan_set_status(*, delegation, status, user):
+    """Mark the plan final (the PDFs lose their DRAFT mark) or back to draft."""
+    _ensure_plan_writable(delegation)
+    plan = ActionPlan.objects.select_for_update().get(
+        pk=plan_get_or_create(delegation=delegation).pk
+    )
+    plan.status = status
+    plan.finalised_by = user if status == ActionPlan.Status.FINAL else None
+    plan.finalised_at = timezone.now() if status == ActionPlan.Status.FINAL else None
+    plan.save()
+    return plan

@@ -6,7 +6,18 @@ app_name = "summaries"
 
 summary = "<slug:workshop>/d/<slug:delegation>/s/<str:session>/"
 
+plan = "<slug:workshop>/d/<slug:delegation>/plan/"
+item = plan + "<str:kind>/<int:pk>/"
+
 urlpatterns = [
+    path(plan, views.plan_page, name="plan"),
+    path(plan + "prefill/", views.plan_prefill, name="plan_prefill"),
+    path(plan + "status/", views.plan_status, name="plan_status"),
+    path(plan + "<str:kind>/new/", views.plan_item_create, name="plan_item_create"),
+    path(item, views.plan_item_save, name="plan_item_save"),
+    path(item + "delete/", views.plan_item_delete, name="plan_item_delete"),
+    path(item + "move/", views.plan_item_move, name="plan_item_move"),
+    path(item + "history/", views.plan_item_history, name="plan_item_history"),
     path("<slug:workshop>/s/<str:session>/", views.session_entry, name="session"),
     path("<slug:workshop>/d/<slug:delegation>/", views.delegation_page, name="delegation"),
     path(summary, views.summary_page, name="summary"),

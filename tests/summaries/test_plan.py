@@ -1,0 +1,155 @@
+"""Day 3 plan: prefill from the summaries, versioned edits, read-only when closed."""
+
+import pytest
+from django.urls import reverse
+
+from sessions.models import Session
+from summaries import services
+from summaries.models import ActionItem, TARequest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered(delegation_a, session, member_a):
+    summary = services.summary_get_or_create(delegation=delegation_a, session=session)
+    for number, text in [(4, "Budget line in 2027\nConsensus with partners"), (5, "")]:
+        services.answer_save(
+            summary=summary,
+            question=session.questions.get(number=number),
+            data=services.AnswerInput(text=text, discussed=True, language="fr", base_version=0),
+            user=member_a,
+        )
+    question = session.questions.get(number=5)
+    question.feeds = "ta_request"
+    question.save()
+    services.answer_save(
+        summary=summary,
+        question=question,
+        data=services.AnswerInput(
+            text="Costing expertise", discussed=True, language="fr", base_version=1
+        ),
+        user=member_a,
+    )
+    return summary
+
+
+def plan_url(name, delegation, **kwargs):
+    return reverse(
+        f"summaries:{name}",
+        kwargs={"workshop": delegation.workshop.slug, "delegation": delegation.slug, **kwargs},
+    )
+
+
+def test_prefill_links_items_to_their_answers(answered, delegation_a, member_a):
+    assert services.plan_prefill(delegation=delegation_a, user=member_a) == (2, 0)
+    action = ActionItem.objects.get()
+    ta = TARequest.objects.get()
+    assert (action.title, action.source_answer.question.number) == ("Budget line in 2027", 4)
+    assert (ta.title, ta.need, ta.source_answer.question.number) == (
+        "Costing expertise",
+        "Costing expertise",
+        5,
+    )
+
+
+def test_prefill_twice_creates_nothing_more(answered, delegation_a, member_a):
+    services.plan_prefill(delegation=delegation_a, user=member_a)
+    assert services.plan_prefill(delegation=delegation_a, user=member_a) == (0, 0)
+    assert (ActionItem.objects.count(), TARequest.objects.count()) == (1, 1)
+
+
+def test_prefill_never_overwrites_edited_item(answered, delegation_a, member_a, session):
+    services.plan_prefill(delegation=delegation_a, user=member_a)
+    action = ActionItem.objects.get()
+    services.plan_item_update(
+        item=action, data={"title": "Our own title"}, base_version=action.version, user=member_a
+    )
+    services.answer_save(
+        summary=answered,
+        question=session.questions.get(number=4),
+        data=services.AnswerInput(text="New text", discussed=True, language="fr", base_version=1),
+        user=member_a,
+    )
+    assert services.plan_prefill(delegation=delegation_a, user=member_a) == (0, 0)
+    assert ActionItem.objects.get().title == "Our own title"
+
+
+def test_prefill_refreshes_unedited_item(answered, delegation_a, member_a, session):
+    services.plan_prefill(delegation=delegation_a, user=member_a)
+    services.answer_save(
+        summary=answered,
+        question=session.questions.get(number=4),
+        data=services.AnswerInput(text="Newer text", discussed=True, language="fr", base_version=1),
+        user=member_a,
+    )
+    assert services.plan_prefill(delegation=delegation_a, user=member_a) == (0, 1)
+    assert ActionItem.objects.get().description == "Newer text"
+
+
+def test_stale_item_save_is_409_with_current_values(client, delegation_a, member_a):
+    item = services.plan_item_create(
+        delegation=delegation_a, kind="action", data={"title": "A"}, user=member_a
+    )
+    services.plan_item_update(item=item, data={"title": "B"}, base_version=1, user=member_a)
+    client.force_login(member_a)
+    response = client.post(
+        plan_url("plan_item_save", delegation_a, kind="action", pk=item.pk),
+        {"title": "C", "start_month": 1, "end_month": 24, "currency": "USD", "version": 1},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 409
+    assert response.json()["current"]["values"]["title"] == "B"
+    assert ActionItem.objects.get().title == "B"
+
+
+def test_item_end_month_before_start_is_refused(client, delegation_a, member_a):
+    client.force_login(member_a)
+    response = client.post(
+        plan_url("plan_item_create", delegation_a, kind="action"),
+        {"title": "X", "start_month": 10, "end_month": 3, "currency": "USD"},
+    )
+    assert response.status_code == 200
+    assert "The end month cannot come before the start month." in response.text
+    assert not ActionItem.objects.exists()
+
+
+def test_plan_read_only_when_day3_session_closed(client, workshop, delegation_a, member_a):
+    Session.objects.create(
+        workshop=workshop, code="D3", title="Day 3", kind="action_planning", status="closed"
+    )
+    client.force_login(member_a)
+    response = client.post(
+        plan_url("plan_item_create", delegation_a, kind="action"),
+        {"title": "Late", "start_month": 1, "end_month": 2, "currency": "USD"},
+    )
+    assert "This session is closed." in response.text
+    assert not ActionItem.objects.exists()
+
+
+def test_plan_page_for_other_delegation_is_404(client, delegation_a, member_b):
+    client.force_login(member_b)
+    assert client.get(plan_url("plan", delegation_a)).status_code == 404
+
+
+def test_plan_page_lists_items(client, delegation_a, member_a):
+    services.plan_item_create(
+        delegation=delegation_a, kind="action", data={"title": "Train 40 CHWs"}, user=member_a
+    )
+    client.force_login(member_a)
+    response = client.get(plan_url("plan", delegation_a))
+    assert response.status_code == 200
+    assert 'value="Train 40 CHWs"' in response.text
+
+
+def test_move_and_delete(delegation_a, member_a):
+    first = services.plan_item_create(
+        delegation=delegation_a, kind="action", data={"title": "1"}, user=member_a
+    )
+    services.plan_item_create(
+        delegation=delegation_a, kind="action", data={"title": "2"}, user=member_a
+    )
+    services.plan_item_move(item=first, direction="down")
+    assert list(ActionItem.objects.order_by("order").values_list("title", flat=True)) == ["2", "1"]
+    services.plan_item_delete(item=first, base_version=1)
+    assert list(ActionItem.objects.values_list("title", flat=True)) == ["2"]
