@@ -1,0 +1,95 @@
+"""Workshop files as text: YAML (the default) and JSON, parsed strictly, written stably."""
+
+import json
+
+import yaml
+
+from .schema import WorkshopFileError
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML that refuses a key given twice in one mapping instead of keeping the last."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key_node, _value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, str | int) and key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r}", key_node.start_mark
+                    )
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_text(dumper, value):
+    # Multi-line texts as literal blocks, so a file reads like the guidance it holds.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def file_format_for(name):
+    """``"json"`` for a ``.json`` file name, else ``"yaml"``."""
+    return "json" if str(name).lower().endswith(".json") else "yaml"
+
+
+def workshop_file_parse(*, text, fmt="yaml"):
+    """The data of a YAML or JSON text; ``WorkshopFileError`` naming the line on a syntax error."""
+    if fmt == "json":
+        try:
+            return json.loads(text, object_pairs_hook=_json_mapping)
+        except json.JSONDecodeError as exc:
+            raise WorkshopFileError([f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from None
+        except ValueError as exc:
+            raise WorkshopFileError([str(exc)]) from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise WorkshopFileError([_yaml_error_line(exc)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        problem = f"line {line}: the character #x{exc.character:04x} is not allowed"
+        raise WorkshopFileError([problem]) from None
+    except yaml.YAMLError as exc:
+        raise WorkshopFileError([f"not valid YAML: {exc}"]) from None
+
+
+def _yaml_error_line(exc):
+    mark = exc.problem_mark or exc.context_mark
+    message = exc.problem or exc.context or "not valid YAML"
+    if exc.context and exc.problem and exc.context_mark:
+        message += f" ({exc.context} started at line {exc.context_mark.line + 1})"
+    return f"line {mark.line + 1}, column {mark.column + 1}: {message}" if mark else message
+
+
+def _json_mapping(pairs):
+    mapping = {}
+    for key, value in pairs:
+        if key in mapping:
+            raise ValueError(f"duplicate key {key!r}")
+        mapping[key] = value
+    return mapping
+
+
+def workshop_file_render(*, data, fmt="yaml"):
+    """``data`` as text; the same data always gives the same bytes."""
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=float("inf"),  # one text per line: readable diffs
+    )
