@@ -30,6 +30,21 @@ def session_for(user, workshop, code, *, as_member=False):
     return session
 
 
+def question_for(*, workshop, session_code, number):
+    """A question of a session that delegations can see (not a draft), else 404."""
+    question = (
+        GuidanceQuestion.objects.filter(
+            session__workshop=workshop, session__code=session_code, number=number
+        )
+        .exclude(session__status=Session.Status.DRAFT)
+        .select_related("session")
+        .first()
+    )
+    if question is None:
+        raise Http404("No such question.")
+    return question
+
+
 def content_language(workshop, requested=None, preferred=()):
     """The content language to show: ``requested`` if the workshop runs in it, else
     the first of ``preferred`` it runs in, else the workshop's default language."""

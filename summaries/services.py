@@ -8,7 +8,7 @@ history record (django-simple-history), so no version is ever lost.
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,23 +54,22 @@ class AnswerInput:
 
 
 @transaction.atomic
-def answer_save(*, summary, question, data, user):
-    """Save one answer if ``data.base_version`` is the current version.
+def answer_save(*, delegation, question, data, user):
+    """Save the delegation's answer to ``question`` if ``data.base_version`` is current.
 
-    Raises ``WritingClosed`` when the session is closed, past its deadline or the
-    summary is submitted, and ``StaleEdit`` (carrying the current answer) when
-    someone else saved in between. Returns the saved answer with its new version.
+    Creates the summary on first use. Raises ``WritingClosed`` when the session is
+    closed, past its deadline or the summary is submitted, and ``StaleEdit``
+    (carrying the current answer) when someone else saved in between. Returns the
+    saved answer with its new version. Saves of one delegation are serialised on
+    its summary row, so a submit and a save never interleave.
     """
-    _ensure_writable(summary.session)
-    summary = Summary.objects.select_for_update().get(pk=summary.pk)
+    _ensure_writable(question.session)
+    summary, _created = Summary.objects.select_for_update().get_or_create(
+        delegation=delegation, session=question.session
+    )
     if summary.status == Summary.Status.SUBMITTED:
         raise WritingClosed(_("This summary has been submitted. Reopen it to edit."))
-    answer = (
-        Answer.objects.select_for_update(of=("self",))
-        .filter(summary=summary, question=question)
-        .select_related("edited_by")
-        .first()
-    )
+    answer = Answer.objects.select_for_update().filter(summary=summary, question=question).first()
     current_version = answer.version if answer else 0
     if data.base_version != current_version:
         raise StaleEdit(answer)
@@ -93,13 +92,8 @@ def answer_save(*, summary, question, data, user):
         validate_unique=False,
         validate_constraints=False,
     )
-    try:
-        # A savepoint, so that losing the race to create the first answer leaves
-        # the transaction usable on PostgreSQL.
-        with transaction.atomic():
-            answer.save()
-    except IntegrityError:
-        raise StaleEdit(Answer.objects.get(summary=summary, question=question)) from None
+    # No race on creating the first answer: the summary row lock serialises writers.
+    answer.save()
     return answer
 
 
@@ -109,7 +103,7 @@ def answer_restore(*, answer, history_id, user):
     answer = Answer.objects.select_for_update().get(pk=answer.pk)
     old = answer.history.get(history_id=history_id)
     return answer_save(
-        summary=answer.summary,
+        delegation=answer.summary.delegation,
         question=answer.question,
         data=AnswerInput(
             text=old.text,

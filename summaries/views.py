@@ -18,7 +18,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from delegations.selectors import delegation_for, own_delegation, workshop_for
+from delegations.selectors import (
+    delegation_access,
+    delegation_for,
+    own_delegation,
+    workshop_for,
+)
 from sessions.i18n import content_language_name
 
 from . import selectors, services
@@ -53,8 +58,8 @@ def _find_summary(request, workshop, delegation, session, *, create):
 
     Readers who cannot edit never create a summary: they see an unsaved, empty one.
     """
-    workshop = workshop_for(request.user, workshop)
-    access = delegation_for(request.user, workshop, delegation)
+    access = delegation_access(request.user, workshop, delegation)
+    workshop = access.delegation.workshop
     session = selectors.session_for(request.user, workshop, session, as_member=access.can_edit)
     if create and access.can_edit:
         summary = services.summary_get_or_create(delegation=access.delegation, session=session)
@@ -102,14 +107,19 @@ def _refusal(exc):
 @json_login_required
 @require_POST
 def answer_save(request, workshop, delegation, session, number):
-    summary = _editable(request, workshop, delegation, session)
-    question = get_object_or_404(summary.session.questions, number=number)
+    # The hot path of autosave: two queries to find and check, the rest in the service.
+    access = delegation_access(request.user, workshop, delegation)
+    if not access.can_edit:
+        raise Http404("Read-only access.")
+    question = selectors.question_for(
+        workshop=access.delegation.workshop, session_code=session, number=number
+    )
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": " ".join(_flat_errors(form))}, status=400)
     try:
         answer = services.answer_save(
-            summary=summary,
+            delegation=access.delegation,
             question=question,
             data=services.AnswerInput(
                 text=form.cleaned_data["text"],
@@ -259,7 +269,7 @@ def _save_posted_summary(request, page):
                 )
             else:
                 services.answer_save(
-                    summary=summary,
+                    delegation=summary.delegation,
                     question=question_view.question,
                     data=services.AnswerInput(
                         text=data["text"],

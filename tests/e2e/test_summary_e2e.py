@@ -72,7 +72,7 @@ def test_two_laptops_conflict_is_merged(
 ):
     summary = summary_get_or_create(delegation=delegation_a, session=session)
     answer_save(
-        summary=summary,
+        delegation=delegation_a,
         question=session.questions.get(number=3),
         data=AnswerInput(text="Starting point", discussed=True, language="fr", base_version=0),
         user=member_a,

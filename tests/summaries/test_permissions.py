@@ -16,7 +16,7 @@ POST_URLS = ["answer_save", "details_save", "submit", "reopen", "timer", "answer
 def answered(delegation_a, session, member_a):
     summary = summary_get_or_create(delegation=delegation_a, session=session)
     return answer_save(
-        summary=summary,
+        delegation=delegation_a,
         question=session.questions.get(number=1),
         data=AnswerInput(text="secret plan", discussed=True, language="fr", base_version=0),
         user=member_a,

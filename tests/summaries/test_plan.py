@@ -15,7 +15,7 @@ def answered(delegation_a, session, member_a):
     summary = services.summary_get_or_create(delegation=delegation_a, session=session)
     for number, text in [(4, "Budget line in 2027\nConsensus with partners"), (5, "")]:
         services.answer_save(
-            summary=summary,
+            delegation=delegation_a,
             question=session.questions.get(number=number),
             data=services.AnswerInput(text=text, discussed=True, language="fr", base_version=0),
             user=member_a,
@@ -24,7 +24,7 @@ def answered(delegation_a, session, member_a):
     question.feeds = "ta_request"
     question.save()
     services.answer_save(
-        summary=summary,
+        delegation=delegation_a,
         question=question,
         data=services.AnswerInput(
             text="Costing expertise", discussed=True, language="fr", base_version=1
@@ -66,7 +66,7 @@ def test_prefill_never_overwrites_edited_item(answered, delegation_a, member_a, 
         item=action, data={"title": "Our own title"}, base_version=action.version, user=member_a
     )
     services.answer_save(
-        summary=answered,
+        delegation=delegation_a,
         question=session.questions.get(number=4),
         data=services.AnswerInput(text="New text", discussed=True, language="fr", base_version=1),
         user=member_a,
@@ -78,7 +78,7 @@ def test_prefill_never_overwrites_edited_item(answered, delegation_a, member_a, 
 def test_prefill_refreshes_unedited_item(answered, delegation_a, member_a, session):
     services.plan_prefill(delegation=delegation_a, user=member_a)
     services.answer_save(
-        summary=answered,
+        delegation=delegation_a,
         question=session.questions.get(number=4),
         data=services.AnswerInput(text="Newer text", discussed=True, language="fr", base_version=1),
         user=member_a,

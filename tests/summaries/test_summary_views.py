@@ -136,7 +136,7 @@ def test_plain_post_conflict_keeps_posted_text(client, member_a, delegation_a, s
     client.force_login(member_a)
     summary = summary_get_or_create(delegation=delegation_a, session=session)
     answer_save(
-        summary=summary,
+        delegation=delegation_a,
         question=session.questions.get(number=1),
         data=AnswerInput(text="other laptop", discussed=True, language="fr", base_version=0),
         user=member_a,
