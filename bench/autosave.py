@@ -159,7 +159,7 @@ class Editor:
             started = time.perf_counter()
             try:
                 status, payload = await asyncio.wait_for(self.request(reader, writer, body), 30)
-            except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError):
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
                 self.errors += 1
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", PORT)

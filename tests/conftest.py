@@ -68,7 +68,9 @@ def session(workshop):
             order=number,
             text_en=f"Question {number} in English?",
             text_fr=f"Question {number} en français ?",
-            feeds=GuidanceQuestion.Feeds.ACTION_PLAN if number >= 4 else GuidanceQuestion.Feeds.NOTHING,
+            feeds=GuidanceQuestion.Feeds.ACTION_PLAN
+            if number >= 4
+            else GuidanceQuestion.Feeds.NOTHING,
         )
     return session
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from sessions.models import Session
 from summaries.models import Answer
-from summaries.services import AnswerInput, answer_save, summary_get_or_create
+from summaries.services import AnswerInput, answer_save
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -70,7 +70,6 @@ def test_offline_text_is_kept_and_saved_after_reload(
 def test_two_laptops_conflict_is_merged(
     login_context, live_server, member_a, delegation_a, session
 ):
-    summary = summary_get_or_create(delegation=delegation_a, session=session)
     answer_save(
         delegation=delegation_a,
         question=session.questions.get(number=3),

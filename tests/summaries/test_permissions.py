@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from summaries.models import Answer
-from summaries.services import AnswerInput, answer_save, summary_get_or_create
+from summaries.services import AnswerInput, answer_save
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,6 @@ POST_URLS = ["answer_save", "details_save", "submit", "reopen", "timer", "answer
 
 @pytest.fixture
 def answered(delegation_a, session, member_a):
-    summary = summary_get_or_create(delegation=delegation_a, session=session)
     return answer_save(
         delegation=delegation_a,
         question=session.questions.get(number=1),

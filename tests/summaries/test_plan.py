@@ -12,7 +12,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def answered(delegation_a, session, member_a):
-    summary = services.summary_get_or_create(delegation=delegation_a, session=session)
     for number, text in [(4, "Budget line in 2027\nConsensus with partners"), (5, "")]:
         services.answer_save(
             delegation=delegation_a,
@@ -31,7 +30,6 @@ def answered(delegation_a, session, member_a):
         ),
         user=member_a,
     )
-    return summary
 
 
 def plan_url(name, delegation, **kwargs):

@@ -134,7 +134,6 @@ def test_plain_post_saves_every_answer(client, member_a, delegation_a, session):
 
 def test_plain_post_conflict_keeps_posted_text(client, member_a, delegation_a, session):
     client.force_login(member_a)
-    summary = summary_get_or_create(delegation=delegation_a, session=session)
     answer_save(
         delegation=delegation_a,
         question=session.questions.get(number=1),
