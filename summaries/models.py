@@ -290,3 +290,86 @@ class TARequest(PlanItem):
 
     def __str__(self):
         return self.title
+
+
+class RenderedDocument(models.Model):
+    """A delegation's PDF, cached by a fingerprint of everything that goes into it.
+
+    Kept in the database, like all state, so any app server or worker can use it.
+    """
+
+    class Kind(models.TextChoices):
+        ACTION_PLAN = "action_plan", _("Action plan")
+        TA_REQUESTS = "ta_requests", _("TA requests")
+
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.CASCADE, related_name="documents", verbose_name=_("delegation")
+    )
+    kind = models.CharField(_("document"), max_length=20, choices=Kind)
+    language = models.CharField(_("language"), max_length=8)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    pdf = models.BinaryField(_("PDF"))
+    rendered_at = models.DateTimeField(_("rendered at"), auto_now=True)
+
+    class Meta:
+        ordering = ["delegation", "kind", "language"]
+        verbose_name = _("rendered document")
+        verbose_name_plural = _("rendered documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation", "kind", "language"], name="unique_rendered_document"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.delegation} – {self.get_kind_display()} ({self.language})"
+
+
+class Bundle(models.Model):
+    """One run of "every PDF of a workshop as a ZIP", done in the background."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    workshop = models.ForeignKey(
+        "workshop_sessions.Workshop",
+        on_delete=models.CASCADE,
+        related_name="bundles",
+        verbose_name=_("workshop"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("delegations"), default=0)
+    done = models.PositiveIntegerField(_("delegations done"), default=0)
+    rendered = models.PositiveIntegerField(_("documents rendered"), default=0)
+    reused = models.PositiveIntegerField(_("documents reused from cache"), default=0)
+    archive = models.BinaryField(_("ZIP file"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("PDF bundle")
+        verbose_name_plural = _("PDF bundles")
+        constraints = [
+            # A second click while one runs does not start another.
+            models.UniqueConstraint(
+                fields=["workshop"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_running_bundle_per_workshop",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.workshop} – {self.created_at:%Y-%m-%d %H:%M}"
