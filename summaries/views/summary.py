@@ -1,18 +1,11 @@
-"""Delegation pages: the session summary (autosaved), its history, submit/reopen.
+"""The session summary: the page (autosaved, or a plain form post), its history,
+submit and reopen, the countdown, and the organisers' overview of a session."""
 
-Each view finds its objects through the permission selectors, validates a form,
-calls one service and responds. Autosave endpoints speak JSON; the same page also
-works as a plain form post without JavaScript.
-"""
-
-import json
 from dataclasses import replace
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,31 +19,10 @@ from delegations.selectors import (
 )
 from sessions.i18n import content_language_name
 
-from . import selectors, services
-from .forms import PLAN_FORMS, AnswerForm, SummaryDetailsForm
-from .models import ActionPlan, Answer, Summary
-
-
-def json_login_required(view):
-    """Like ``login_required``, but answers 401 in JSON so the page can keep the
-    unsent text and ask the user to sign in again, instead of following a redirect."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return JsonResponse(
-                {
-                    "error": _(
-                        "You have been signed out. Your text is kept in this browser: "
-                        "sign in again and it will be offered back."
-                    ),
-                    "login_url": redirect_to_login(request.headers.get("Referer", "/")).url,
-                },
-                status=401,
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from .. import selectors, services
+from ..forms import AnswerForm, SummaryDetailsForm
+from ..models import Answer, Summary
+from .common import closed_refusal, flat_errors, json_login_required, stale_refusal
 
 
 def _find_summary(request, workshop, delegation, session, *, create):
@@ -91,17 +63,8 @@ def _answer_json(answer):
 
 def _refusal(exc):
     if isinstance(exc, services.StaleEdit):
-        return JsonResponse(
-            {
-                "error": _(
-                    "Someone else saved this while you were typing. "
-                    "Both texts are shown: merge them, then save."
-                ),
-                "current": _answer_json(exc.current),
-            },
-            status=409,
-        )
-    return JsonResponse({"error": exc.reason, "closed": True}, status=403)
+        return stale_refusal(_answer_json(exc.current))
+    return closed_refusal(exc)
 
 
 @json_login_required
@@ -116,7 +79,7 @@ def answer_save(request, workshop, delegation, session, number):
     )
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        return JsonResponse({"error": " ".join(_flat_errors(form))}, status=400)
+        return JsonResponse({"error": " ".join(flat_errors(form))}, status=400)
     try:
         answer = services.answer_save(
             delegation=access.delegation,
@@ -140,7 +103,7 @@ def details_save(request, workshop, delegation, session):
     summary = _editable(request, workshop, delegation, session)
     form = SummaryDetailsForm(request.POST)
     if not form.is_valid():
-        return JsonResponse({"error": " ".join(_flat_errors(form))}, status=400)
+        return JsonResponse({"error": " ".join(flat_errors(form))}, status=400)
     try:
         summary = services.summary_details_save(
             summary=summary,
@@ -150,16 +113,7 @@ def details_save(request, workshop, delegation, session):
             user=request.user,
         )
     except services.StaleEdit as exc:
-        return JsonResponse(
-            {
-                "error": _(
-                    "Someone else saved this while you were typing. "
-                    "Both texts are shown: merge them, then save."
-                ),
-                "current": _details_json(exc.current),
-            },
-            status=409,
-        )
+        return stale_refusal(_details_json(exc.current))
     except services.WritingClosed as exc:
         return _refusal(exc)
     return JsonResponse(_details_json(summary))
@@ -173,10 +127,6 @@ def _details_json(summary):
         "text": summary.participants,
         "saved_at": summary.updated_at.isoformat(),
     }
-
-
-def _flat_errors(form):
-    return [str(error) for errors in form.errors.values() for error in errors]
 
 
 @login_required
@@ -255,7 +205,7 @@ def _save_posted_summary(request, page):
             name: request.POST.get(form.add_prefix(name), "") for name in form.fields
         }
         if not form.is_valid():
-            posted.errors[key] = _flat_errors(form)
+            posted.errors[key] = flat_errors(form)
             continue
         data = form.cleaned_data
         try:
@@ -399,224 +349,5 @@ def delegation_page(request, workshop, delegation):
             "delegation": access.delegation,
             "access": access,
             "cells": selectors.delegation_progress(delegation=access.delegation, sessions=sessions),
-        },
-    )
-
-
-# --- Day 3: the plan of actions and TA requests -------------------------------------
-
-
-def _plan_item(request, workshop, delegation, kind, pk):
-    """(access, item) for a plan item URL; 404 unless the user may read it."""
-    workshop = workshop_for(request.user, workshop)
-    access = delegation_for(request.user, workshop, delegation)
-    model = services.PLAN_ITEM_MODELS.get(kind)
-    if model is None:
-        raise Http404("No such list.")
-    item = get_object_or_404(model, delegation=access.delegation, pk=pk)
-    return access, item
-
-
-def _item_json(item, form_class):
-    form = form_class(instance=item, delegation=item.delegation)
-    values = {name: form[name].value() for name in form._meta.fields}
-    values = {name: "" if value is None else value for name, value in values.items()}
-    text = "\n".join(
-        f"{form.fields[name].label}: {form[name].value() or ''}" for name in form._meta.fields
-    )
-    return {
-        "version": item.version,
-        "values": values,
-        "text": text,
-        "saved_at": item.updated_at.isoformat(),
-    }
-
-
-def _wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
-
-
-@login_required
-def plan_page(request, workshop, delegation, bound=None):
-    workshop = workshop_for(request.user, workshop)
-    access = delegation_for(request.user, workshop, delegation)
-    items = selectors.plan_items(delegation=access.delegation)
-    bound = bound or {}
-
-    def form_for(kind, item=None):
-        key = (kind, item.pk if item else None)
-        if key in bound:
-            return bound[key]
-        initial = {"version": item.version} if item else None
-        return PLAN_FORMS[kind](instance=item, initial=initial, delegation=access.delegation)
-
-    return render(
-        request,
-        "summaries/plan.html",
-        {
-            "workshop": workshop,
-            "delegation": access.delegation,
-            "access": access,
-            "items": items,
-            "actions": [(item, form_for("action", item)) for item in items.actions],
-            "ta_requests": [(item, form_for("ta", item)) for item in items.ta_requests],
-            "new_action": form_for("action"),
-            "new_ta": form_for("ta"),
-            "closed_reason": services.plan_closed_reason(access.delegation),
-        },
-    )
-
-
-@login_required
-@require_POST
-def plan_item_create(request, workshop, delegation, kind):
-    workshop = workshop_for(request.user, workshop)
-    access = delegation_for(request.user, workshop, delegation)
-    form_class = PLAN_FORMS.get(kind)
-    if not access.can_edit or form_class is None:
-        raise Http404("Read-only access.")
-    form = form_class(request.POST, delegation=access.delegation)
-    if not form.is_valid():
-        return plan_page(request, workshop.slug, delegation, bound={(kind, None): form})
-    try:
-        item = services.plan_item_create(
-            delegation=access.delegation, kind=kind, data=form.item_data(), user=request.user
-        )
-    except services.WritingClosed as exc:
-        messages.error(request, exc.reason)
-        return plan_page(request, workshop.slug, delegation, bound={(kind, None): form})
-    messages.success(request, _("Added."))
-    return redirect(access.delegation.get_plan_url() + f"#{kind}-{item.pk}")
-
-
-@json_login_required
-@require_POST
-def plan_item_save(request, workshop, delegation, kind, pk):
-    access, item = _plan_item(request, workshop, delegation, kind, pk)
-    if not access.can_edit:
-        raise Http404("Read-only access.")
-    form_class = PLAN_FORMS[kind]
-    form = form_class(request.POST, instance=item, delegation=access.delegation)
-    refusal = None
-    if not form.is_valid():
-        refusal = JsonResponse({"error": " ".join(_flat_errors(form))}, status=400)
-    else:
-        try:
-            item = services.plan_item_update(
-                item=item,
-                data=form.item_data(),
-                base_version=form.cleaned_data["version"] or 0,
-                user=request.user,
-            )
-        except services.StaleEdit as exc:
-            refusal = JsonResponse(
-                {
-                    "error": _(
-                        "Someone else saved this while you were typing. "
-                        "Both texts are shown: merge them, then save."
-                    ),
-                    "current": _item_json(exc.current, form_class),
-                },
-                status=409,
-            )
-            # Without JavaScript the form comes back with the posted text, now based on
-            # the current version, so that saving it again is a deliberate choice.
-            posted = request.POST.copy()
-            posted["version"] = exc.current.version
-            form = form_class(posted, instance=item, delegation=access.delegation)
-        except services.WritingClosed as exc:
-            refusal = _refusal(exc)
-    if _wants_json(request):
-        return refusal or JsonResponse(_item_json(item, form_class))
-    if refusal is not None:
-        # Without JavaScript: show the page again with the posted values and the error.
-        messages.error(request, json.loads(refusal.content)["error"])
-        return plan_page(request, workshop, delegation, bound={(kind, pk): form})
-    messages.success(request, _("Saved."))
-    return redirect(access.delegation.get_plan_url() + f"#{kind}-{pk}")
-
-
-@login_required
-@require_POST
-def plan_item_delete(request, workshop, delegation, kind, pk):
-    access, item = _plan_item(request, workshop, delegation, kind, pk)
-    if not access.can_edit:
-        raise Http404("Read-only access.")
-    try:
-        services.plan_item_delete(item=item, base_version=int(request.POST.get("version", "0")))
-    except services.StaleEdit:
-        messages.error(
-            request, _("Someone changed this item since you opened the page; it was not removed.")
-        )
-    except services.WritingClosed as exc:
-        messages.error(request, exc.reason)
-    else:
-        messages.success(request, _("Removed."))
-    return redirect(access.delegation.get_plan_url())
-
-
-@login_required
-@require_POST
-def plan_item_move(request, workshop, delegation, kind, pk):
-    access, item = _plan_item(request, workshop, delegation, kind, pk)
-    if not access.can_edit:
-        raise Http404("Read-only access.")
-    try:
-        services.plan_item_move(item=item, direction=request.POST.get("direction", "down"))
-    except services.WritingClosed as exc:
-        messages.error(request, exc.reason)
-    return redirect(access.delegation.get_plan_url() + f"#{kind}-{pk}")
-
-
-@login_required
-@require_POST
-def plan_prefill(request, workshop, delegation):
-    workshop = workshop_for(request.user, workshop)
-    access = delegation_for(request.user, workshop, delegation)
-    if not access.can_edit:
-        raise Http404("Read-only access.")
-    try:
-        created, refreshed = services.plan_prefill(delegation=access.delegation, user=request.user)
-    except services.WritingClosed as exc:
-        messages.error(request, exc.reason)
-    else:
-        messages.success(
-            request,
-            _(
-                "Draft from the summaries: %(created)s new items, %(refreshed)s updated. "
-                "Items you edited were left as they are."
-            )
-            % {"created": created, "refreshed": refreshed},
-        )
-    return redirect(access.delegation.get_plan_url())
-
-
-@login_required
-@require_POST
-def plan_status(request, workshop, delegation):
-    workshop = workshop_for(request.user, workshop)
-    access = delegation_for(request.user, workshop, delegation)
-    status = request.POST.get("status")
-    if not access.can_edit or status not in ActionPlan.Status.values:
-        raise Http404("Read-only access.")
-    try:
-        services.plan_set_status(delegation=access.delegation, status=status, user=request.user)
-    except services.WritingClosed as exc:
-        messages.error(request, exc.reason)
-    return redirect(access.delegation.get_plan_url())
-
-
-@login_required
-@require_GET
-def plan_item_history(request, workshop, delegation, kind, pk):
-    access, item = _plan_item(request, workshop, delegation, kind, pk)
-    return render(
-        request,
-        "summaries/plan_item_history.html",
-        {
-            "delegation": access.delegation,
-            "item": item,
-            "kind": kind,
-            "versions": item.history.select_related("history_user").order_by("-history_id"),
         },
     )

@@ -1,0 +1,56 @@
+"""Helpers shared by the delegation views."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+
+def json_login_required(view):
+    """Like ``login_required``, but answers 401 in JSON so the page can keep the
+    unsent text and ask the user to sign in again, instead of following a redirect."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse(
+                {
+                    "error": _(
+                        "You have been signed out. Your text is kept in this browser: "
+                        "sign in again and it will be offered back."
+                    ),
+                    "login_url": redirect_to_login(request.headers.get("Referer", "/")).url,
+                },
+                status=401,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def flat_errors(form):
+    return [str(error) for errors in form.errors.values() for error in errors]
+
+
+def stale_refusal(current):
+    """409 for a save based on an old version, with what the server holds now."""
+    return JsonResponse(
+        {
+            "error": _(
+                "Someone else saved this while you were typing. "
+                "Both texts are shown: merge them, then save."
+            ),
+            "current": current,
+        },
+        status=409,
+    )
+
+
+def closed_refusal(exc):
+    """403 for a write the session no longer accepts, with the translated reason."""
+    return JsonResponse({"error": exc.reason, "closed": True}, status=403)
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")

@@ -1,0 +1,221 @@
+"""Day 3: the delegation's plan of actions and TA requests, edited item by item with
+the same guarantees as summaries (versioned saves, history, read-only when closed)."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from delegations.selectors import delegation_for, workshop_for
+
+from .. import selectors, services
+from ..forms import PLAN_FORMS
+from ..models import ActionPlan
+from .common import closed_refusal, flat_errors, json_login_required, stale_refusal, wants_json
+
+
+def _plan_item(request, workshop, delegation, kind, pk):
+    """(access, item) for a plan item URL; 404 unless the user may read it."""
+    workshop = workshop_for(request.user, workshop)
+    access = delegation_for(request.user, workshop, delegation)
+    model = services.PLAN_ITEM_MODELS.get(kind)
+    if model is None:
+        raise Http404("No such list.")
+    item = get_object_or_404(model, delegation=access.delegation, pk=pk)
+    return access, item
+
+
+def _item_json(item, form_class):
+    form = form_class(instance=item, delegation=item.delegation)
+    values = {name: form[name].value() for name in form._meta.fields}
+    values = {name: "" if value is None else value for name, value in values.items()}
+    text = "\n".join(
+        f"{form.fields[name].label}: {form[name].value() or ''}" for name in form._meta.fields
+    )
+    return {
+        "version": item.version,
+        "values": values,
+        "text": text,
+        "saved_at": item.updated_at.isoformat(),
+    }
+
+
+@login_required
+def plan_page(request, workshop, delegation, bound=None):
+    workshop = workshop_for(request.user, workshop)
+    access = delegation_for(request.user, workshop, delegation)
+    items = selectors.plan_items(delegation=access.delegation)
+    bound = bound or {}
+
+    def form_for(kind, item=None):
+        key = (kind, item.pk if item else None)
+        if key in bound:
+            return bound[key]
+        initial = {"version": item.version} if item else None
+        return PLAN_FORMS[kind](instance=item, initial=initial, delegation=access.delegation)
+
+    return render(
+        request,
+        "summaries/plan.html",
+        {
+            "workshop": workshop,
+            "delegation": access.delegation,
+            "access": access,
+            "items": items,
+            "actions": [(item, form_for("action", item)) for item in items.actions],
+            "ta_requests": [(item, form_for("ta", item)) for item in items.ta_requests],
+            "new_action": form_for("action"),
+            "new_ta": form_for("ta"),
+            "closed_reason": services.plan_closed_reason(access.delegation),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_item_create(request, workshop, delegation, kind):
+    workshop = workshop_for(request.user, workshop)
+    access = delegation_for(request.user, workshop, delegation)
+    form_class = PLAN_FORMS.get(kind)
+    if not access.can_edit or form_class is None:
+        raise Http404("Read-only access.")
+    form = form_class(request.POST, delegation=access.delegation)
+    if not form.is_valid():
+        return plan_page(request, workshop.slug, delegation, bound={(kind, None): form})
+    try:
+        item = services.plan_item_create(
+            delegation=access.delegation, kind=kind, data=form.item_data(), user=request.user
+        )
+    except services.WritingClosed as exc:
+        messages.error(request, exc.reason)
+        return plan_page(request, workshop.slug, delegation, bound={(kind, None): form})
+    messages.success(request, _("Added."))
+    return redirect(access.delegation.get_plan_url() + f"#{kind}-{item.pk}")
+
+
+@json_login_required
+@require_POST
+def plan_item_save(request, workshop, delegation, kind, pk):
+    access, item = _plan_item(request, workshop, delegation, kind, pk)
+    if not access.can_edit:
+        raise Http404("Read-only access.")
+    form_class = PLAN_FORMS[kind]
+    form = form_class(request.POST, instance=item, delegation=access.delegation)
+    refusal = None
+    if not form.is_valid():
+        refusal = JsonResponse({"error": " ".join(flat_errors(form))}, status=400)
+    else:
+        try:
+            item = services.plan_item_update(
+                item=item,
+                data=form.item_data(),
+                base_version=form.cleaned_data["version"] or 0,
+                user=request.user,
+            )
+        except services.StaleEdit as exc:
+            refusal = stale_refusal(_item_json(exc.current, form_class))
+            # Without JavaScript the form comes back with the posted text, now based on
+            # the current version, so that saving it again is a deliberate choice.
+            posted = request.POST.copy()
+            posted["version"] = exc.current.version
+            form = form_class(posted, instance=item, delegation=access.delegation)
+        except services.WritingClosed as exc:
+            refusal = closed_refusal(exc)
+    if wants_json(request):
+        return refusal or JsonResponse(_item_json(item, form_class))
+    if refusal is not None:
+        # Without JavaScript: show the page again with the posted values and the error.
+        messages.error(request, json.loads(refusal.content)["error"])
+        return plan_page(request, workshop, delegation, bound={(kind, pk): form})
+    messages.success(request, _("Saved."))
+    return redirect(access.delegation.get_plan_url() + f"#{kind}-{pk}")
+
+
+@login_required
+@require_POST
+def plan_item_delete(request, workshop, delegation, kind, pk):
+    access, item = _plan_item(request, workshop, delegation, kind, pk)
+    if not access.can_edit:
+        raise Http404("Read-only access.")
+    try:
+        services.plan_item_delete(item=item, base_version=int(request.POST.get("version", "0")))
+    except services.StaleEdit:
+        messages.error(
+            request, _("Someone changed this item since you opened the page; it was not removed.")
+        )
+    except services.WritingClosed as exc:
+        messages.error(request, exc.reason)
+    else:
+        messages.success(request, _("Removed."))
+    return redirect(access.delegation.get_plan_url())
+
+
+@login_required
+@require_POST
+def plan_item_move(request, workshop, delegation, kind, pk):
+    access, item = _plan_item(request, workshop, delegation, kind, pk)
+    if not access.can_edit:
+        raise Http404("Read-only access.")
+    try:
+        services.plan_item_move(item=item, direction=request.POST.get("direction", "down"))
+    except services.WritingClosed as exc:
+        messages.error(request, exc.reason)
+    return redirect(access.delegation.get_plan_url() + f"#{kind}-{pk}")
+
+
+@login_required
+@require_POST
+def plan_prefill(request, workshop, delegation):
+    workshop = workshop_for(request.user, workshop)
+    access = delegation_for(request.user, workshop, delegation)
+    if not access.can_edit:
+        raise Http404("Read-only access.")
+    try:
+        created, refreshed = services.plan_prefill(delegation=access.delegation, user=request.user)
+    except services.WritingClosed as exc:
+        messages.error(request, exc.reason)
+    else:
+        messages.success(
+            request,
+            _(
+                "Draft from the summaries: %(created)s new items, %(refreshed)s updated. "
+                "Items you edited were left as they are."
+            )
+            % {"created": created, "refreshed": refreshed},
+        )
+    return redirect(access.delegation.get_plan_url())
+
+
+@login_required
+@require_POST
+def plan_status(request, workshop, delegation):
+    workshop = workshop_for(request.user, workshop)
+    access = delegation_for(request.user, workshop, delegation)
+    status = request.POST.get("status")
+    if not access.can_edit or status not in ActionPlan.Status.values:
+        raise Http404("Read-only access.")
+    try:
+        services.plan_set_status(delegation=access.delegation, status=status, user=request.user)
+    except services.WritingClosed as exc:
+        messages.error(request, exc.reason)
+    return redirect(access.delegation.get_plan_url())
+
+
+@login_required
+@require_GET
+def plan_item_history(request, workshop, delegation, kind, pk):
+    access, item = _plan_item(request, workshop, delegation, kind, pk)
+    return render(
+        request,
+        "summaries/plan_item_history.html",
+        {
+            "delegation": access.delegation,
+            "item": item,
+            "kind": kind,
+            "versions": item.history.select_related("history_user").order_by("-history_id"),
+        },
+    )
