@@ -1,7 +1,12 @@
 """The signed-in landing pages: the list of a user's workshops and one workshop."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import csrf as csrf_views
+from django.views.decorators.http import require_GET
 
 from delegations.selectors import (
     delegations_visible_to,
@@ -42,3 +47,23 @@ def workshop_detail(request, workshop):
             else [],
         },
     )
+
+
+def csrf_failure(request, reason=""):
+    """CSRF refusals: JSON for the autosave script (which then fetches a fresh token
+    and retries), Django's page for everything else."""
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {
+                "error": _("Your session changed; retrying with a fresh security token."),
+                "csrf": True,
+            },
+            status=403,
+        )
+    return csrf_views.csrf_failure(request, reason=reason)
+
+
+@require_GET
+def csrf_token(request):
+    """A fresh CSRF token, for pages that stayed open across a sign-out and sign-in."""
+    return JsonResponse({"token": get_token(request)})

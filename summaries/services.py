@@ -71,16 +71,17 @@ def answer_save(*, delegation, question, data, user):
         raise WritingClosed(_("This summary has been submitted. Reopen it to edit."))
     answer = Answer.objects.select_for_update().filter(summary=summary, question=question).first()
     current_version = answer.version if answer else 0
+    same = answer is not None and (answer.text, answer.discussed, answer.language) == (
+        data.text,
+        data.discussed,
+        data.language,
+    )
+    if same:
+        return answer  # nothing to save, whichever version the writer had seen
     if data.base_version != current_version:
         raise StaleEdit(answer)
     if answer is None:
         answer = Answer(summary=summary, question=question, version=0)
-    elif (answer.text, answer.discussed, answer.language) == (
-        data.text,
-        data.discussed,
-        data.language,
-    ):
-        return answer
     answer.text = data.text
     answer.discussed = data.discussed
     answer.language = data.language

@@ -183,6 +183,7 @@
     setOffline(false);
     if (status === 200) {
       this.retry = 0;
+      this.csrfRetried = false;
       this.setVersion(data.version);
       var now = this.values();
       var same = JSON.stringify(now) === JSON.stringify(sent);
@@ -206,10 +207,19 @@
     }
     this.dirty = true;
     if (status === 409) { this.conflict(data.current || {}); return; }
+    if (status === 403 && data.csrf && !this.csrfRetried) {
+      // Signed out and in again elsewhere: the page's token is stale. Get a fresh one.
+      this.csrfRetried = true;
+      var unit = this;
+      refreshCsrf().then(function () { unit.saveSoon(0); }, function () { unit.networkFailed(); });
+      return;
+    }
     if (status === 401) {
       signinBanner.querySelector("[data-role=message]").textContent = data.error || "";
       signinBanner.classList.remove("d-none");
       this.show("error", msg.msgError);
+      this.csrfRetried = false;
+      this.saveSoon(RETRY_MS[RETRY_MS.length - 1]);
       return;
     }
     if (status === 403 && data.closed) {
@@ -299,6 +309,12 @@
     this.conflict(theirs);
     return true;
   };
+
+  function refreshCsrf() {
+    return fetch(form.dataset.csrfUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) { csrf = data.token; });
+  }
 
   function setOffline(offline) {
     offlineBanner.classList.toggle("d-none", !offline);

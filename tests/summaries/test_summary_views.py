@@ -20,9 +20,10 @@ def summary_url(name, delegation, session, **extra):
     )
 
 
-def autosave(client, delegation, session, number=1, **data):
+def autosave(client, delegation, session, number=1, headers=None, **data):
     payload = {"text": "", "language": "fr", "version": 0, **data}
-    return client.post(summary_url("answer_save", delegation, session, number=number), payload)
+    url = summary_url("answer_save", delegation, session, number=number)
+    return client.post(url, payload, headers=headers or {})
 
 
 def test_summary_page_shows_questions_in_french(client, member_a, delegation_a, session):
@@ -201,3 +202,23 @@ def test_session_page_query_count_is_constant(
     with django_assert_max_num_queries(12):
         response = client.get(summary_url("summary", delegation_a, session))
     assert response.status_code == 200
+
+
+def test_autosave_same_text_on_old_version_is_accepted(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    autosave(client, delegation_a, session, text="same words")
+    response = autosave(client, delegation_a, session, text="same words", version=0)
+    assert response.status_code == 200
+    assert response.json()["version"] == 1
+
+
+def test_csrf_failure_is_json_for_autosave(member_a, delegation_a, session):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member_a)
+    response = autosave(
+        client, delegation_a, session, text="x", headers={"accept": "application/json"}
+    )
+    assert response.status_code == 403
+    assert response.json()["csrf"] is True
