@@ -48,6 +48,14 @@ def workshop_for(user, slug):
         raise Http404("No such workshop.") from None
 
 
+def workshop_for_organiser(user, slug):
+    """The workshop ``slug`` for facilitators, organisers and superusers; 404 for
+    everyone else (delegation members included)."""
+    if not user_reads_everything(user):
+        raise Http404("No such workshop.")
+    return workshop_for(user, slug)
+
+
 def own_delegation(user, workshop):
     """The delegation ``user`` belongs to in ``workshop``, or ``None``."""
     if not user.is_authenticated:

@@ -10,6 +10,16 @@ plan = "<slug:workshop>/d/<slug:delegation>/plan/"
 item = plan + "<str:kind>/<int:pk>/"
 
 urlpatterns = [
+    path(
+        "<slug:workshop>/d/<slug:delegation>/pdf/<str:kind>/",
+        views.document_download,
+        name="document",
+    ),
+    path("<slug:workshop>/bundle/", views.bundle_start, name="bundle_start"),
+    path("<slug:workshop>/bundle/<int:pk>/", views.bundle_status, name="bundle"),
+    path(
+        "<slug:workshop>/bundle/<int:pk>/download/", views.bundle_download, name="bundle_download"
+    ),
     path(plan, views.plan_page, name="plan"),
     path(plan + "prefill/", views.plan_prefill, name="plan_prefill"),
     path(plan + "status/", views.plan_status, name="plan_status"),

@@ -1,6 +1,7 @@
 """Delegation pages. ``summary``: session summaries; ``plan``: the Day 3 plan;
 ``documents``: PDF downloads and the organisers' bundle."""
 
+from .documents import bundle_download, bundle_start, bundle_status, document_download
 from .plan import (
     plan_item_create,
     plan_item_delete,
@@ -25,6 +26,10 @@ from .summary import (
 )
 
 __all__ = [
+    "bundle_download",
+    "bundle_start",
+    "bundle_status",
+    "document_download",
     "answer_history",
     "answer_restore",
     "answer_save",

@@ -1,0 +1,70 @@
+"""PDF downloads for a delegation, and the organisers' bundle of every PDF."""
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from delegations.selectors import delegation_for, workshop_for, workshop_for_organiser
+
+from .. import bundles
+from ..models import Bundle, RenderedDocument
+from ..tasks import build_bundle
+
+
+def attachment(content, *, content_type, ascii_name, utf8_name):
+    """A download whose name survives every browser: ASCII, plus the UTF-8 original."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(utf8_name)}"
+    )
+    return response
+
+
+@login_required
+@require_GET
+def document_download(request, workshop, delegation, kind):
+    workshop = workshop_for(request.user, workshop)
+    access = delegation_for(request.user, workshop, delegation)
+    language = request.GET.get("lang") or access.delegation.language
+    if kind not in RenderedDocument.Kind.values or language not in workshop.language_codes:
+        raise Http404("No such document.")
+    pdf, _rendered = bundles.document_pdf(
+        delegation=access.delegation, kind=kind, language=language
+    )
+    name = bundles.document_filename(access.delegation, kind)
+    utf8 = f"{workshop.slug}_{access.delegation.name}_{kind}.pdf"
+    return attachment(pdf, content_type="application/pdf", ascii_name=name, utf8_name=utf8)
+
+
+@login_required
+@require_POST
+def bundle_start(request, workshop):
+    workshop = workshop_for_organiser(request.user, workshop)
+    bundle, created = bundles.bundle_request(workshop=workshop, user=request.user)
+    if created:
+        build_bundle.enqueue(bundle.pk)
+    return redirect("summaries:bundle", workshop=workshop.slug, pk=bundle.pk)
+
+
+@login_required
+@require_GET
+def bundle_status(request, workshop, pk):
+    workshop = workshop_for_organiser(request.user, workshop)
+    bundle = get_object_or_404(Bundle.objects.defer("archive"), workshop=workshop, pk=pk)
+    fragment = request.headers.get("HX-Request") == "true"
+    template = "summaries/_bundle_progress.html" if fragment else "summaries/bundle.html"
+    return render(request, template, {"workshop": workshop, "bundle": bundle})
+
+
+@login_required
+@require_GET
+def bundle_download(request, workshop, pk):
+    workshop = workshop_for_organiser(request.user, workshop)
+    bundle = get_object_or_404(Bundle, workshop=workshop, pk=pk, status=Bundle.Status.DONE)
+    name = f"{workshop.slug}_pdf_bundle_{bundle.created_at:%Y%m%d_%H%M}.zip"
+    return attachment(
+        bytes(bundle.archive), content_type="application/zip", ascii_name=name, utf8_name=name
+    )

@@ -1,0 +1,142 @@
+"""PDF downloads, the document cache, and the workshop bundle through the real
+database worker (django-tasks-db's ``db_worker``)."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from summaries import services
+from summaries.bundles import document_pdf
+from summaries.models import Bundle
+
+pytestmark = pytest.mark.django_db
+
+
+def document_url(delegation, kind, lang=None):
+    url = reverse(
+        "summaries:document",
+        kwargs={"workshop": delegation.workshop.slug, "delegation": delegation.slug, "kind": kind},
+    )
+    return url + (f"?lang={lang}" if lang else "")
+
+
+def test_member_downloads_action_plan_pdf(client, senegal_plan, member_a):
+    client.force_login(member_a)
+    response = client.get(document_url(senegal_plan, "action_plan"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="regional_senegal_action_plan.pdf"; '
+        "filename*=UTF-8''regional_Senegal_action_plan.pdf"
+    )
+    assert response.content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("member_b", 404), ("organiser", 200), ("facilitator", 200)]
+)
+def test_document_download_permissions(client, request, senegal_plan, who, status):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(document_url(senegal_plan, "ta_requests")).status_code == status
+
+
+def test_document_in_a_language_the_workshop_does_not_run_in_is_404(client, senegal_plan, member_a):
+    client.force_login(member_a)
+    assert client.get(document_url(senegal_plan, "action_plan", lang="th")).status_code == 404
+
+
+def test_document_cache_reuses_unchanged_pdf(senegal_plan):
+    first, rendered_first = document_pdf(delegation=senegal_plan, kind="action_plan")
+    second, rendered_second = document_pdf(delegation=senegal_plan, kind="action_plan")
+    assert (rendered_first, rendered_second, first == second) == (True, False, True)
+
+
+def test_document_cache_renders_again_after_an_edit(senegal_plan, session, member_a):
+    document_pdf(delegation=senegal_plan, kind="action_plan")
+    answer = session.questions.get(number=1).answers.get()
+    services.answer_save(
+        delegation=senegal_plan,
+        question=answer.question,
+        data=services.AnswerInput(
+            text="Texte révisé", discussed=True, language="fr", base_version=answer.version
+        ),
+        user=member_a,
+    )
+    _pdf, rendered = document_pdf(delegation=senegal_plan, kind="action_plan")
+    assert rendered is True
+
+
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def start_bundle(client, workshop):
+    response = client.post(reverse("summaries:bundle_start", kwargs={"workshop": workshop.slug}))
+    assert response.status_code == 302
+    return Bundle.objects.latest("created_at")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bundle_built_by_worker_holds_every_pdf(
+    client, organiser, senegal_plan, delegation_b, workshop
+):
+    client.force_login(organiser)
+    bundle = start_bundle(client, workshop)
+    assert start_bundle(client, workshop).pk == bundle.pk  # a second click joins the first
+    run_worker()
+    bundle.refresh_from_db()
+    assert (bundle.status, bundle.done, bundle.total) == ("done", 2, 2)
+    archive = zipfile.ZipFile(io.BytesIO(bytes(bundle.archive)))
+    assert sorted(name for name in archive.namelist() if name.endswith(".pdf")) == [
+        "ghana/regional_ghana_action_plan.pdf",
+        "ghana/regional_ghana_ta_requests.pdf",
+        "regional_compendium.pdf",
+        "senegal/regional_senegal_action_plan.pdf",
+        "senegal/regional_senegal_ta_requests.pdf",
+    ]
+    compendium = PdfReader(io.BytesIO(archive.read("regional_compendium.pdf")))
+    text = "\n".join(page.extract_text() for page in compendium.pages)
+    assert "Senegal" in text and "Ghana" in text
+    assert [item.title for item in compendium.outline] == ["Ghana", "Senegal"]
+    download = client.get(
+        reverse("summaries:bundle_download", kwargs={"workshop": workshop.slug, "pk": bundle.pk})
+    )
+    assert download["Content-Type"] == "application/zip"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bundle_rerun_renders_only_what_changed(
+    client, organiser, senegal_plan, delegation_b, workshop, session, member_a
+):
+    client.force_login(organiser)
+    start_bundle(client, workshop)
+    run_worker()
+    unchanged = start_bundle(client, workshop)
+    run_worker()
+    unchanged.refresh_from_db()
+    assert (unchanged.rendered, unchanged.reused) == (0, 4)
+    answer = session.questions.get(number=1).answers.get()
+    services.answer_save(
+        delegation=senegal_plan,
+        question=answer.question,
+        data=services.AnswerInput(
+            text="Révisé", discussed=True, language="fr", base_version=answer.version
+        ),
+        user=member_a,
+    )
+    changed = start_bundle(client, workshop)
+    run_worker()
+    changed.refresh_from_db()
+    assert (changed.rendered, changed.reused) == (1, 3)
+
+
+@pytest.mark.parametrize("name", ["bundle_start"])
+def test_bundle_refused_to_members(client, member_a, workshop, name):
+    client.force_login(member_a)
+    response = client.post(reverse(f"summaries:{name}", kwargs={"workshop": workshop.slug}))
+    assert response.status_code == 404
+    assert not Bundle.objects.exists()
