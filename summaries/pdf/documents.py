@@ -1,0 +1,362 @@
+"""What goes into a delegation's PDF documents, read once into frozen data.
+
+:func:`plan_document` is the only reader of the database here; the renderer in
+``render.py`` takes its result and never queries, so a document can be built in a
+view or a background task and rendered anywhere.
+"""
+
+import dataclasses
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from delegations.models import Delegation
+from sessions.i18n import Localized, localized
+from sessions.models import GuidanceQuestion
+
+from ..models import PLAN_HORIZON_MONTHS, ActionItem, ActionPlan, Answer, TARequest
+from .labels import money
+
+
+@dataclass(frozen=True)
+class Source:
+    """The summary answer a plan item was drafted from."""
+
+    answer_id: int
+    session_code: str
+    question_number: int
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: Localized
+    order: int
+
+
+@dataclass(frozen=True)
+class AnswerEntry:
+    answer_id: int
+    question_number: int
+    question_text: Localized
+    feeds: str
+    discussed: bool
+    text: str  # as the delegation wrote it
+    language: str  # the language the answer is written in ("" if unknown)
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    code: str
+    title: Localized
+    participants: str
+    rapporteur: str
+    submitted: bool
+    answers: tuple[AnswerEntry, ...]
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    number: int  # position in the plan, from 1
+    title: str
+    description: str
+    area: Area | None
+    milestone: str
+    start_month: int
+    end_month: int
+    responsible: str
+    partners: str
+    resources_needed: str
+    estimated_cost: Decimal | None
+    currency: str
+    language: str
+    prefilled: bool
+    source: Source | None
+
+    @property
+    def cost_display(self):
+        return money(self.estimated_cost, self.currency)
+
+    @property
+    def timeline_left(self):
+        """Where the action's bar starts, in % of the horizon."""
+        return 100 * (self.start_month - 1) / PLAN_HORIZON_MONTHS
+
+    @property
+    def timeline_width(self):
+        """How long the action's bar is, in % of the horizon."""
+        return 100 * (self.end_month - self.start_month + 1) / PLAN_HORIZON_MONTHS
+
+
+@dataclass(frozen=True)
+class TARequestEntry:
+    number: int
+    title: str
+    area: Area | None
+    need: str
+    kind: str
+    preferred_provider: str
+    timeframe_months: int | None
+    estimated_cost: Decimal | None
+    currency: str
+    priority: str
+    status: str
+    language: str
+    prefilled: bool
+    action_number: int | None
+    action_title: str
+    source: Source | None
+
+    @property
+    def cost_display(self):
+        return money(self.estimated_cost, self.currency)
+
+    # Choice labels are lazy: they come out in the language active while rendering.
+    @property
+    def kind_label(self):
+        return TARequest.Kind(self.kind).label if self.kind in TARequest.Kind else self.kind
+
+    @property
+    def priority_label(self):
+        if self.priority in TARequest.Priority:
+            return TARequest.Priority(self.priority).label
+        return self.priority
+
+    @property
+    def status_label(self):
+        return TARequest.Status(self.status).label if self.status in TARequest.Status else ""
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    """The actions of one intervention area (``area`` is ``None`` for untagged ones)."""
+
+    area: Area | None
+    actions: tuple[ActionEntry, ...]
+    totals: tuple[tuple[str, Decimal], ...]  # (currency, sum of estimated costs), by currency
+
+    @property
+    def totals_display(self):
+        return tuple(money(total, currency) for currency, total in self.totals)
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    language: str
+    workshop_title: Localized
+    workshop_start: dt.date
+    workshop_end: dt.date
+    workshop_venue: Localized
+    delegation_name: str
+    delegation_kind: str
+    delegation_language: str
+    generated_at: dt.datetime  # aware, in the workshop's time zone
+    time_zone: str
+    is_draft: bool
+    sessions: tuple[SessionEntry, ...]
+    actions: tuple[ActionEntry, ...]
+    ta_requests: tuple[TARequestEntry, ...]
+    horizon_months: int = PLAN_HORIZON_MONTHS
+
+    @property
+    def delegation_kind_label(self):
+        if self.delegation_kind in Delegation.Kind:
+            return Delegation.Kind(self.delegation_kind).label
+        return self.delegation_kind
+
+    @property
+    def months(self):
+        return tuple(range(1, self.horizon_months + 1))
+
+    @property
+    def action_groups(self):
+        """Actions grouped by intervention area, in the areas' order, untagged last;
+        within a group the plan's order. Costs are summed per currency, never converted."""
+        groups = defaultdict(list)
+        for action in self.actions:
+            groups[action.area.code if action.area else None].append(action)
+        result = []
+        for actions in groups.values():
+            totals = defaultdict(Decimal)
+            for action in actions:
+                if action.estimated_cost is not None:
+                    totals[action.currency] += action.estimated_cost
+            result.append(
+                ActionGroup(
+                    area=actions[0].area, actions=tuple(actions), totals=tuple(totals.items())
+                )
+            )
+        return tuple(
+            sorted(
+                result,
+                key=lambda g: (False, g.area.order, g.area.code) if g.area else (True,),
+            )
+        )
+
+    @property
+    def ta_sessions(self):
+        """The summaries the TA requests come from: answers to questions that feed TA
+        requests, and answers a TA request was drafted from."""
+        sources = {ta.source.answer_id for ta in self.ta_requests if ta.source}
+        result = []
+        for session in self.sessions:
+            answers = tuple(
+                answer
+                for answer in session.answers
+                if answer.feeds == GuidanceQuestion.Feeds.TA_REQUEST or answer.answer_id in sources
+            )
+            if answers:
+                result.append(dataclasses.replace(session, answers=answers))
+        return tuple(result)
+
+
+def _source(answer):
+    if answer is None:
+        return None
+    return Source(
+        answer_id=answer.pk,
+        session_code=answer.question.session.code,
+        question_number=answer.question.number,
+    )
+
+
+def plan_document(*, delegation, language=None, now=None):
+    """Everything the action plan and TA request PDFs of ``delegation`` show.
+
+    ``language`` (default: the delegation's document language) must be one of the
+    workshop's languages, else ``ValueError``. Workshop and question texts are read
+    in that language with a visible fallback; what the delegation wrote is kept as
+    written. The caller has checked access (``delegations.selectors``). Five
+    queries at most, however many answers and items the delegation has.
+    """
+    workshop = delegation.workshop
+    language = language or delegation.language
+    if language not in workshop.language_codes:
+        raise ValueError(
+            f"{language!r} is not a language of workshop {workshop.slug!r} "
+            f"({', '.join(workshop.language_codes)})."
+        )
+    fallbacks = (workshop.default_language,)
+    plan = ActionPlan.objects.filter(delegation=delegation).only("status").first()
+    areas = {}
+
+    def area(obj):
+        if obj is None:
+            return None
+        if obj.pk not in areas:
+            areas[obj.pk] = Area(
+                code=obj.code, name=localized(obj, "name", language, fallbacks), order=obj.order
+            )
+        return areas[obj.pk]
+
+    answers = (
+        Answer.objects.filter(summary__delegation=delegation)
+        .filter(Q(discussed=True) | ~Q(text=""))
+        .select_related("summary__session", "question")
+        .order_by(
+            "summary__session__order",
+            "summary__session__day",
+            "summary__session__code",
+            "question__order",
+            "question__number",
+        )
+    )
+    sessions = {}
+    for answer in answers:
+        summary = answer.summary
+        entry = sessions.setdefault(summary.pk, (summary, []))
+        entry[1].append(
+            AnswerEntry(
+                answer_id=answer.pk,
+                question_number=answer.question.number,
+                question_text=localized(answer.question, "text", language, fallbacks),
+                feeds=answer.question.feeds,
+                discussed=answer.discussed,
+                text=answer.text,
+                language=answer.language,
+            )
+        )
+
+    source_related = ("intervention_area", "source_answer__question__session")
+    action_rows = list(
+        ActionItem.objects.filter(delegation=delegation).select_related(*source_related)
+    )
+    actions = tuple(
+        ActionEntry(
+            number=number,
+            title=item.title,
+            description=item.description,
+            area=area(item.intervention_area),
+            milestone=item.milestone,
+            start_month=item.start_month,
+            end_month=item.end_month,
+            responsible=item.responsible,
+            partners=item.partners,
+            resources_needed=item.resources_needed,
+            estimated_cost=item.estimated_cost,
+            currency=item.currency,
+            language=item.language,
+            prefilled=item.prefilled,
+            source=_source(item.source_answer),
+        )
+        for number, item in enumerate(action_rows, start=1)
+    )
+    action_numbers = {item.pk: number for number, item in enumerate(action_rows, start=1)}
+    ta_rows = TARequest.objects.filter(delegation=delegation).select_related(
+        *source_related, "action"
+    )
+    ta_requests = tuple(
+        TARequestEntry(
+            number=number,
+            title=item.title,
+            area=area(item.intervention_area),
+            need=item.need,
+            kind=item.kind,
+            preferred_provider=item.preferred_provider,
+            timeframe_months=item.timeframe_months,
+            estimated_cost=item.estimated_cost,
+            currency=item.currency,
+            priority=item.priority,
+            status=item.status,
+            language=item.language,
+            prefilled=item.prefilled,
+            action_number=action_numbers.get(item.action_id),
+            action_title=item.action.title if item.action else "",
+            source=_source(item.source_answer),
+        )
+        for number, item in enumerate(ta_rows, start=1)
+    )
+
+    return PlanDocument(
+        language=language,
+        workshop_title=localized(workshop, "title", language, fallbacks),
+        workshop_start=workshop.start_date,
+        workshop_end=workshop.end_date,
+        workshop_venue=localized(workshop, "venue", language, fallbacks),
+        delegation_name=delegation.name,
+        delegation_kind=delegation.kind,
+        delegation_language=delegation.language,
+        generated_at=timezone.localtime(
+            now or timezone.now(), zoneinfo.ZoneInfo(workshop.time_zone)
+        ),
+        time_zone=workshop.time_zone,
+        is_draft=plan is None or plan.status != ActionPlan.Status.FINAL,
+        sessions=tuple(
+            SessionEntry(
+                code=summary.session.code,
+                title=localized(summary.session, "title", language, fallbacks),
+                participants=summary.participants,
+                rapporteur=summary.rapporteur,
+                submitted=summary.status == summary.Status.SUBMITTED,
+                answers=tuple(entries),
+            )
+            for summary, entries in sessions.values()
+        ),
+        actions=actions,
+        ta_requests=ta_requests,
+    )
