@@ -1,6 +1,7 @@
 """Who writes: delegations (a country, a province, a community group) and their members."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -58,6 +59,14 @@ class Delegation(models.Model):
         return reverse(
             "summaries:delegation", kwargs={"workshop": self.workshop.slug, "delegation": self.slug}
         )
+
+    def clean(self):
+        if self.workshop_id and self.language not in self.workshop.language_codes:
+            message = _("Choose one of the workshop's languages: %(codes)s.")
+            codes = ", ".join(self.workshop.language_codes)
+            raise ValidationError(
+                {"language": ValidationError(message, code="language", params={"codes": codes})}
+            )
 
     def get_plan_url(self):
         return reverse(

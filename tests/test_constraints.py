@@ -48,3 +48,14 @@ def test_membership_unique(member_a, delegation_a):
 
 def test_migrations_match_models():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_delegation_language_must_be_a_workshop_language(workshop):
+    from django.core.exceptions import ValidationError
+
+    delegation = Delegation(workshop=workshop, name="Thai group", slug="thai", language="th")
+    with pytest.raises(ValidationError) as error:
+        delegation.full_clean()
+    assert error.value.message_dict["language"] == [
+        "Choose one of the workshop's languages: en, fr."
+    ]
