@@ -20,14 +20,14 @@ from django.views.decorators.http import require_GET
 from summaries import exports
 
 from .models import Delegation
-from .selectors import (
+from .selectors import workshop_for_organiser
+from .selectors.organisers import (
     DelegationFilters,
     action_table,
     export_overview,
     progress_board,
     question_comparison,
     ta_request_table,
-    workshop_for_organiser,
 )
 
 REFRESH_SECONDS = 5

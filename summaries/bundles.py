@@ -142,6 +142,21 @@ def bundle_build(bundle, *, extra_files=()):
     )
 
 
+def workshop_spreadsheets(workshop, *, base_url=""):
+    """Every TA request and every action of ``workshop`` as CSV and XLSX files, for
+    the bundle; links back are ``base_url`` + the delegation page."""
+    from delegations.selectors.organisers import action_table, ta_request_table
+
+    from .exports import table_csv, table_xlsx
+
+    files = []
+    for name, build_table in (("ta-requests", ta_request_table), ("actions", action_table)):
+        table = build_table(workshop=workshop, link=lambda d: base_url + d.get_absolute_url())
+        files.append((f"{workshop.slug}_{name}.csv", table_csv(table)))
+        files.append((f"{workshop.slug}_{name}.xlsx", table_xlsx(table)))
+    return files
+
+
 def _compendium(workshop, archive, plans):
     """Every delegation's action plan in one PDF, after a table of contents, with one
     bookmark per delegation."""

@@ -45,7 +45,11 @@ def bundle_start(request, workshop):
     workshop = workshop_for_organiser(request.user, workshop)
     bundle, created = bundles.bundle_request(workshop=workshop, user=request.user)
     if created:
-        build_bundle.enqueue(bundle.pk)
+        build_bundle.enqueue(
+            bundle.pk,
+            language=request.LANGUAGE_CODE,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
     return redirect("summaries:bundle", workshop=workshop.slug, pk=bundle.pk)
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from model_bakery import baker
 
 from delegations.models import Delegation
-from delegations.selectors import DelegationFilters, progress_board
+from delegations.selectors.organisers import DelegationFilters, progress_board
 from summaries.models import ActionItem, ActionPlan, Answer, Summary, TARequest
 
 from .conftest import submit, write_answers

@@ -102,6 +102,12 @@ def test_bundle_built_by_worker_holds_every_pdf(
     text = "\n".join(page.extract_text() for page in compendium.pages)
     assert "Senegal" in text and "Ghana" in text
     assert [item.title for item in compendium.outline] == ["Ghana", "Senegal"]
+    assert sorted(name for name in archive.namelist() if not name.endswith(".pdf")) == [
+        "regional_actions.csv",
+        "regional_actions.xlsx",
+        "regional_ta-requests.csv",
+        "regional_ta-requests.xlsx",
+    ]
     download = client.get(
         reverse("summaries:bundle_download", kwargs={"workshop": workshop.slug, "pk": bundle.pk})
     )

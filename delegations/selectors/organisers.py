@@ -1,136 +1,27 @@
-"""Who may see and edit what. Every view that shows delegation work goes through here.
+"""What organisers and facilitators read: the progress board, the comparison of one
+question across delegations, and the tables behind the partner exports. Callers have
+checked access with ``workshop_for_organiser``."""
 
-Rules:
-- superusers and members of the ``Facilitators`` or ``Organisers`` group read every
-  delegation of every workshop (read-only in the delegation pages);
-- a delegation member reads and edits only their own delegation's work;
-- anyone else gets a 404, never a hint that the object exists.
-"""
-
+import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.timesince import timesince
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from sessions.models import Workshop
+from sessions.i18n import content_language_name, localized
+from sessions.models import GuidanceQuestion, InterventionArea, Session, Workshop
+from summaries.exports import ExportTable
+from summaries.models import ActionItem, ActionPlan, Answer, Summary, TARequest
 
-from .models import Delegation, Membership
-
-STAFF_GROUPS = ("Facilitators", "Organisers")
-
-
-def user_reads_everything(user):
-    """Facilitators, organisers and superusers read all delegations' work."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_portal_reads_everything", None)
-    if cached is None:
-        cached = user.groups.filter(name__in=STAFF_GROUPS).exists()
-        user._portal_reads_everything = cached
-    return cached
-
-
-def workshops_for(user):
-    """The workshops a user may open, most recent first."""
-    if not user.is_authenticated:
-        return Workshop.objects.none()
-    if user_reads_everything(user):
-        return Workshop.objects.all()
-    return Workshop.objects.filter(delegations__members=user).distinct()
-
-
-def workshop_for(user, slug):
-    """The workshop ``slug`` if ``user`` may open it, else 404."""
-    try:
-        return workshops_for(user).get(slug=slug)
-    except Workshop.DoesNotExist:
-        raise Http404("No such workshop.") from None
-
-
-def workshop_for_organiser(user, slug):
-    """The workshop ``slug`` for facilitators, organisers and superusers; 404 for
-    everyone else (delegation members included)."""
-    if not user_reads_everything(user):
-        raise Http404("No such workshop.")
-    return workshop_for(user, slug)
-
-
-def own_delegation(user, workshop):
-    """The delegation ``user`` belongs to in ``workshop``, or ``None``."""
-    if not user.is_authenticated:
-        return None
-    return Delegation.objects.filter(workshop=workshop, members=user).order_by("pk").first()
-
-
-@dataclass(frozen=True)
-class DelegationAccess:
-    delegation: Delegation
-    can_edit: bool
-
-
-def delegation_for(user, workshop, slug):
-    """The delegation ``slug`` of ``workshop`` with what ``user`` may do there; 404 if nothing.
-
-    Members edit; facilitators and organisers read. Everyone else gets a 404.
-    """
-    delegation = (
-        Delegation.objects.filter(workshop=workshop, slug=slug).select_related("workshop").first()
-    )
-    if delegation is None:
-        raise Http404("No such delegation.")
-    if delegation.memberships.filter(user_id=user.pk).exists():
-        return DelegationAccess(delegation, can_edit=True)
-    if user_reads_everything(user):
-        return DelegationAccess(delegation, can_edit=False)
-    raise Http404("No such delegation.")
-
-
-def delegation_access(user, workshop_slug, delegation_slug):
-    """Like :func:`delegation_for`, from the URL's slugs, in one query for a member
-    (the hot path: every autosave goes through here)."""
-    membership = (
-        Membership.objects.filter(
-            user_id=user.pk,
-            delegation__slug=delegation_slug,
-            delegation__workshop__slug=workshop_slug,
-        )
-        .select_related("delegation__workshop")
-        .first()
-    )
-    if membership is not None:
-        return DelegationAccess(membership.delegation, can_edit=True)
-    return delegation_for(user, workshop_for(user, workshop_slug), delegation_slug)
-
-
-def delegations_visible_to(user, workshop):
-    """The delegations of ``workshop`` whose work ``user`` may read."""
-    delegations = Delegation.objects.filter(workshop=workshop)
-    if user_reads_everything(user):
-        return delegations
-    return delegations.filter(members=user)
-
-
-# Organisers' reads: the progress board, one question across delegations, exports for
-# partners. Callers have checked access with ``workshop_for_organiser``. These need the
-# summaries' models (summaries.models never imports this module, so no cycle).
-
-import datetime as dt  # noqa: E402
-from urllib.parse import urlencode  # noqa: E402
-
-from django.conf import settings  # noqa: E402
-from django.db.models import Count, OuterRef, Prefetch, Subquery  # noqa: E402
-from django.db.models.functions import Coalesce  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.text import capfirst  # noqa: E402
-from django.utils.timesince import timesince  # noqa: E402
-from django.utils.translation import get_language  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-
-from sessions.i18n import content_language_name, localized  # noqa: E402
-from sessions.models import GuidanceQuestion, InterventionArea, Session  # noqa: E402
-from summaries.exports import ExportTable  # noqa: E402
-from summaries.models import ActionItem, ActionPlan, Answer, Summary, TARequest  # noqa: E402
+from ..models import Delegation
 
 
 @dataclass(frozen=True)

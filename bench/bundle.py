@@ -1,0 +1,183 @@
+"""The organisers' bundle for a big workshop: cold (nothing cached) and warm (nothing
+changed), with peak memory.
+
+    .venv/bin/python bench/bundle.py --delegations 60
+    .venv/bin/python bench/bundle.py --delegations 20   # memory should not grow with it
+
+Each delegation gets 5 answers, 12 actions and 6 TA requests, written through the
+same services as the pages. The database is a throwaway SQLite file (or
+``--database-url``). The bundle runs through the same function the background task
+calls; peak memory is the process's resident high-water mark (``VmHWM``, which
+includes WeasyPrint's C libraries) and Python's own peak (tracemalloc) per run.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(database_url):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "workshop_portal.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def make_workshop(count):
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+
+    from delegations.models import Delegation, Membership
+    from sessions.models import GuidanceQuestion, InterventionArea, Session, Workshop
+    from summaries import services
+
+    workshop = Workshop.objects.create(
+        title_en="Bench workshop",
+        title_fr="Atelier de mesure",
+        slug="bench",
+        start_date=dt.date(2026, 11, 23),
+        end_date=dt.date(2026, 11, 25),
+        languages="en,fr",
+        default_language="en",
+    )
+    session = Session.objects.create(workshop=workshop, code="V", title="Session V", status="open")
+    feeds = ["nothing", "nothing", "nothing", "action_plan", "ta_request"]
+    questions = [
+        GuidanceQuestion.objects.create(
+            session=session,
+            number=n,
+            order=n,
+            text_en=f"Question {n}?",
+            text_fr=f"Question {n} ?",
+            feeds=feeds[n - 1],
+        )
+        for n in range(1, 6)
+    ]
+    areas = [
+        InterventionArea.objects.get_or_create(
+            code=f"area-{n}", defaults={"name": f"Area {n}", "order": n}
+        )[0]
+        for n in range(1, 6)
+    ]
+    for index in range(count):
+        delegation = Delegation.objects.create(
+            workshop=workshop,
+            name=f"Delegation {index:02d}",
+            slug=f"d{index:02d}",
+            language="fr" if index % 2 else "en",
+        )
+        user = User.objects.create_user(f"bench{index}")
+        Membership.objects.create(user=user, delegation=delegation)
+        for question in questions:
+            services.answer_save(
+                delegation=delegation,
+                question=question,
+                user=user,
+                data=services.AnswerInput(
+                    text=f"Answer {question.number} of delegation {index}. " * 12,
+                    discussed=True,
+                    language=delegation.language,
+                    base_version=0,
+                ),
+            )
+        actions = [
+            services.plan_item_create(
+                delegation=delegation,
+                kind="action",
+                user=user,
+                data={
+                    "title": f"Action {n} of delegation {index}",
+                    "description": "Steps, owners and follow-up. " * 4,
+                    "intervention_area": areas[n % 5],
+                    "milestone": f"Milestone {n}",
+                    "start_month": 1 + n,
+                    "end_month": 12 + n,
+                    "responsible": "Ministry of Health",
+                    "partners": "UNICEF, WHO",
+                    "estimated_cost": Decimal(1000 * n),
+                    "currency": "USD",
+                },
+            )
+            for n in range(1, 13)
+        ]
+        for n in range(1, 7):
+            services.plan_item_create(
+                delegation=delegation,
+                kind="ta",
+                user=user,
+                data={
+                    "title": f"TA request {n} of delegation {index}",
+                    "need": "Costing expertise. " * 5,
+                    "intervention_area": areas[n % 5],
+                    "kind": "expertise",
+                    "priority": "high",
+                    "timeframe_months": 6,
+                    "estimated_cost": Decimal(5000),
+                    "currency": "USD",
+                    "action": actions[n],
+                },
+            )
+    return workshop
+
+
+def peak_rss_mb():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run(workshop, label):
+    from summaries.bundles import bundle_build, workshop_spreadsheets
+    from summaries.models import Bundle
+
+    bundle = Bundle.objects.create(workshop=workshop)
+    tracemalloc.start()
+    started = time.perf_counter()
+    bundle_build(bundle, extra_files=workshop_spreadsheets(workshop))
+    elapsed = time.perf_counter() - started
+    _current, python_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    bundle.refresh_from_db()
+    size = len(bytes(bundle.archive)) / 1e6
+    print(
+        f"{label}: {elapsed:6.1f} s  rendered={bundle.rendered} reused={bundle.reused} "
+        f"zip={size:.1f} MB  python peak={python_peak / 1e6:.0f} MB  "
+        f"process peak RSS={peak_rss_mb():.0f} MB"
+    )
+    return elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--delegations", type=int, default=60)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        setup_django(args.database_url or f"sqlite:///{tmp}/bench.sqlite3")
+        started = time.perf_counter()
+        workshop = make_workshop(args.delegations)
+        print(
+            f"setup: {args.delegations} delegations x (5 answers, 12 actions, 6 TA requests) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        run(workshop, "cold")
+        run(workshop, "warm")
+
+
+if __name__ == "__main__":
+    main()
