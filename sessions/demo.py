@@ -9,11 +9,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 
 from delegations.models import Membership
-from delegations.selectors import STAFF_GROUPS
+from delegations.services import staff_groups_ensure
 
 from .workshop_files import (
     WorkshopFileError,
@@ -87,9 +86,7 @@ def demo_load(*, directory=DEMO_DIR):
 
 
 def _staff_groups():
-    # The groups' permissions are set where the staff roles are defined; the demo
-    # only needs them to exist.
-    return {name: Group.objects.get_or_create(name=name)[0] for name in STAFF_GROUPS}
+    return staff_groups_ensure()
 
 
 def _demo_account(username, *, group=None):

@@ -152,7 +152,7 @@ STORAGES = {
     },
 }
 # The admin's translation tabs need jQuery UI; serve our vendored copy, never a CDN.
-JQUERY_UI_URL = STATIC_URL + "vendor/jquery-ui/jquery-ui.min.js"
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -3,7 +3,6 @@
 import pytest
 import yaml
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from delegations.models import Delegation, Membership
 from sessions.demo import DEMO_DIR
@@ -38,6 +37,5 @@ def row_counts():
         Delegation,
         Membership,
         get_user_model(),
-        Group,
     ]
     return {model.__name__: model.objects.count() for model in models}

@@ -31,7 +31,6 @@ def test_load_demo_creates_the_demo_workshops():
         "Delegation": 12,
         "Membership": 12,
         "User": 14,
-        "Group": 2,
     }
 
 

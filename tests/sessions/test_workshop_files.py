@@ -131,7 +131,6 @@ def test_import_counts_match_the_file(regional_workshop):
         "Delegation": 6,
         "Membership": 6,
         "User": 6,
-        "Group": 0,
     }
 
 
