@@ -6,17 +6,18 @@ changed), with peak memory.
 
 Each delegation gets 5 answers, 12 actions and 6 TA requests, written through the
 same services as the pages. The database is a throwaway SQLite file (or
-``--database-url``). The bundle runs through the same function the background task
-calls; peak memory is the process's resident high-water mark (``VmHWM``, which
-includes WeasyPrint's C libraries) and Python's own peak (tracemalloc) per run.
+``--database-url``). The bundle runs through the real task queue: ``--workers``
+``manage.py db_worker`` processes (2 by default, one per core) share the per-delegation
+tasks. Peak memory is each worker's resident high-water mark (``VmHWM``, which
+includes WeasyPrint's C libraries).
 """
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
@@ -134,30 +135,55 @@ def make_workshop(count):
     return workshop
 
 
-def peak_rss_mb():
-    for line in Path("/proc/self/status").read_text().splitlines():
+def peak_rss_mb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
 
-def run(workshop, label):
-    from summaries.bundles import bundle_build, workshop_spreadsheets
-    from summaries.models import Bundle
+def start_workers(count, env):
+    return [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--no-startup-delay",
+                "--interval",
+                "0.1",
+                "--worker-id",
+                f"bench-{n}",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for n in range(count)
+    ]
 
-    bundle = Bundle.objects.create(workshop=workshop)
-    tracemalloc.start()
+
+def run(workshop, label, workers):
+    """One bundle through the real task queue, timed from the click to the ZIP."""
+    from summaries.models import Bundle
+    from summaries.tasks import build_bundle
+
     started = time.perf_counter()
-    bundle_build(bundle, extra_files=workshop_spreadsheets(workshop))
+    bundle = Bundle.objects.create(workshop=workshop)
+    build_bundle.enqueue(bundle.pk)
+    while True:
+        bundle.refresh_from_db(fields=["status"])
+        if bundle.status in (Bundle.Status.DONE, Bundle.Status.FAILED):
+            break
+        time.sleep(0.1)
     elapsed = time.perf_counter() - started
-    _current, python_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     bundle.refresh_from_db()
-    size = len(bytes(bundle.archive)) / 1e6
+    peaks = ", ".join(f"{peak_rss_mb(w.pid):.0f}" for w in workers)
     print(
-        f"{label}: {elapsed:6.1f} s  rendered={bundle.rendered} reused={bundle.reused} "
-        f"zip={size:.1f} MB  python peak={python_peak / 1e6:.0f} MB  "
-        f"process peak RSS={peak_rss_mb():.0f} MB"
+        f"{label}: {elapsed:6.1f} s  status={bundle.status} rendered={bundle.rendered} "
+        f"reused={bundle.reused} zip={len(bytes(bundle.archive or b'')) / 1e6:.1f} MB  "
+        f"worker peak RSS so far (MB)=[{peaks}]"
     )
     return elapsed
 
@@ -166,17 +192,30 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--delegations", type=int, default=60)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--workers", type=int, default=2, help="db_worker processes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        setup_django(args.database_url or f"sqlite:///{tmp}/bench.sqlite3")
+        database_url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
+        setup_django(database_url)
         started = time.perf_counter()
         workshop = make_workshop(args.delegations)
         print(
             f"setup: {args.delegations} delegations x (5 answers, 12 actions, 6 TA requests) "
-            f"in {time.perf_counter() - started:.1f} s"
+            f"in {time.perf_counter() - started:.1f} s; {args.workers} db_worker processes"
         )
-        run(workshop, "cold")
-        run(workshop, "warm")
+        from django.db import connections
+
+        connections.close_all()
+        workers = start_workers(args.workers, {**os.environ, "DATABASE_URL": database_url})
+        try:
+            time.sleep(3)  # let the workers import Django and WeasyPrint
+            run(workshop, "cold", workers)
+            run(workshop, "warm", workers)
+        finally:
+            for worker in workers:
+                worker.terminate()
+            for worker in workers:
+                worker.wait(30)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@ its fingerprint hashes the frozen document data (everything the PDF shows except
 the time it was generated) and the templates. Rendered PDFs and bundles live in the
 database, so any app server or worker can serve them.
 
-The bundle runs as a background task (``summaries.tasks.build_bundle``) and records
-its progress on the ``Bundle`` row; at most one runs per workshop at a time.
+The bundle runs as background tasks (``summaries.tasks``): one that starts it, one
+per delegation (so every running ``db_worker`` takes a share), and the last of those
+assembles the ZIP. Progress is recorded on the ``Bundle`` row; at most one bundle
+runs per workshop at a time.
 """
 
 import dataclasses
@@ -51,26 +53,40 @@ def document_fingerprint(doc, kind):
     return hashlib.sha256(f"{kind}|{_templates_digest()}|{stable!r}".encode()).hexdigest()
 
 
+def documents_refresh(*, delegation, kinds=tuple(RENDERERS), language=None):
+    """Render those of the delegation's documents whose fingerprint changed.
+
+    Returns ``(language, {kind: rendered})``; ``rendered`` is False for a document
+    the cache already held. The document data is read once for all ``kinds``.
+    """
+    doc = plan_document(delegation=delegation, language=language)
+    cached = dict(
+        RenderedDocument.objects.filter(
+            delegation=delegation, language=doc.language, kind__in=kinds
+        ).values_list("kind", "fingerprint")
+    )
+    rendered = {}
+    for kind in kinds:
+        fingerprint = document_fingerprint(doc, kind)
+        rendered[kind] = cached.get(kind) != fingerprint
+        if rendered[kind]:
+            RenderedDocument.objects.update_or_create(
+                delegation=delegation,
+                kind=kind,
+                language=doc.language,
+                defaults={"fingerprint": fingerprint, "pdf": RENDERERS[kind](doc)},
+            )
+    return doc.language, rendered
+
+
 def document_pdf(*, delegation, kind, language=None):
     """``(pdf_bytes, rendered)``: the delegation's document, from the cache when its
     fingerprint is unchanged (``rendered`` is then False). Callers check access."""
-    doc = plan_document(delegation=delegation, language=language)
-    fingerprint = document_fingerprint(doc, kind)
-    cached = (
-        RenderedDocument.objects.filter(delegation=delegation, kind=kind, language=doc.language)
-        .only("fingerprint", "pdf")
-        .first()
+    language, rendered = documents_refresh(delegation=delegation, kinds=(kind,), language=language)
+    pdf = RenderedDocument.objects.values_list("pdf", flat=True).get(
+        delegation=delegation, kind=kind, language=language
     )
-    if cached is not None and cached.fingerprint == fingerprint:
-        return bytes(cached.pdf), False
-    pdf = RENDERERS[kind](doc)
-    RenderedDocument.objects.update_or_create(
-        delegation=delegation,
-        kind=kind,
-        language=doc.language,
-        defaults={"fingerprint": fingerprint, "pdf": pdf},
-    )
-    return pdf, True
+    return bytes(pdf), rendered[kind]
 
 
 def document_filename(delegation, kind, extension="pdf"):
@@ -97,49 +113,100 @@ def bundle_request(*, workshop, user):
         ), False
 
 
-def bundle_build(bundle, *, extra_files=()):
-    """Render (or reuse) every delegation's PDFs, add a compendium and ``extra_files``
-    (``(name, bytes)`` pairs, e.g. spreadsheets), and store the ZIP on ``bundle``.
+def bundle_prepare(bundle):
+    """Mark ``bundle`` running and return the ids of the delegations to render; each
+    is rendered by its own task (``bundle_render_part``), so N workers share the work."""
+    ids = list(bundle.workshop.delegations.order_by("name").values_list("pk", flat=True))
+    Bundle.objects.filter(pk=bundle.pk).update(
+        status=Bundle.Status.RUNNING, total=len(ids), done=0, rendered=0, reused=0
+    )
+    return ids
 
-    Progress is saved after each delegation. Memory holds one delegation's PDFs at a
-    time plus the ZIP being written (the compendium is merged from the ZIP's PDFs).
+
+def bundle_render_part(bundle, delegation):
+    """Render (or reuse from the cache) one delegation's PDFs and count it done.
+
+    Returns True for the part that completes the bundle: the caller then assembles it.
+    The bundle row is locked while counting, so exactly one part sees completion.
     """
-    delegations = list(bundle.workshop.delegations.select_related("workshop").order_by("name"))
-    Bundle.objects.filter(pk=bundle.pk).update(
-        status=Bundle.Status.RUNNING, total=len(delegations), done=0, rendered=0, reused=0
-    )
-    buffer = io.BytesIO()
-    try:
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            plans = []
-            for delegation in delegations:
-                counts = {True: 0, False: 0}
-                for kind in RENDERERS:
-                    pdf, rendered = document_pdf(delegation=delegation, kind=kind)
-                    counts[rendered] += 1
-                    name = f"{delegation.slug}/{document_filename(delegation, kind)}"
-                    archive.writestr(name, pdf)
-                    if kind == RenderedDocument.Kind.ACTION_PLAN:
-                        plans.append((delegation, name))
-                Bundle.objects.filter(pk=bundle.pk).update(
-                    done=F("done") + 1,
-                    rendered=F("rendered") + counts[True],
-                    reused=F("reused") + counts[False],
-                )
-            archive.writestr(
-                f"{bundle.workshop.slug}_compendium.pdf",
-                _compendium(bundle.workshop, archive, plans),
-            )
-            for name, content in extra_files:
-                archive.writestr(name, content)
-    except Exception as exc:
+    _language, rendered = documents_refresh(delegation=delegation)
+    counts = {True: 0, False: 0}
+    for was_rendered in rendered.values():
+        counts[was_rendered] += 1
+    with transaction.atomic():
+        locked = Bundle.objects.select_for_update().only("done", "total").get(pk=bundle.pk)
         Bundle.objects.filter(pk=bundle.pk).update(
-            status=Bundle.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            done=F("done") + 1,
+            rendered=F("rendered") + counts[True],
+            reused=F("reused") + counts[False],
         )
-        raise
+        return locked.done + 1 == locked.total
+
+
+def bundle_fail(bundle, error):
     Bundle.objects.filter(pk=bundle.pk).update(
-        status=Bundle.Status.DONE, archive=buffer.getvalue(), finished_at=timezone.now()
+        status=Bundle.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
     )
+
+
+def bundle_assemble(bundle, *, extra_files=()):
+    """Write the ZIP from the cached PDFs (every part is rendered by now): each
+    delegation's documents, a compendium of the action plans and ``extra_files``
+    (``(name, bytes)`` pairs, e.g. spreadsheets). Memory holds one PDF at a time
+    plus the ZIP being written."""
+    workshop = bundle.workshop
+    delegations = {d.pk: d for d in workshop.delegations.select_related("workshop")}
+    documents = RenderedDocument.objects.filter(
+        delegation__workshop=workshop, language=F("delegation__language")
+    ).order_by("delegation__name", "kind")
+    fingerprint = _bundle_fingerprint(documents, extra_files)
+    previous = (
+        Bundle.objects.filter(workshop=workshop, status=Bundle.Status.DONE, fingerprint=fingerprint)
+        .exclude(pk=bundle.pk)
+        .values_list("archive", flat=True)
+        .first()
+    )
+    if previous is not None:  # nothing changed since that bundle: the same ZIP
+        Bundle.objects.filter(pk=bundle.pk).update(
+            status=Bundle.Status.DONE,
+            archive=previous,
+            fingerprint=fingerprint,
+            finished_at=timezone.now(),
+        )
+        return
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        plans = []
+        rows = documents.values_list("delegation_id", "kind", "pdf")
+        for delegation_id, kind, pdf in rows.iterator(chunk_size=20):
+            delegation = delegations[delegation_id]
+            name = f"{delegation.slug}/{document_filename(delegation, kind)}"
+            archive.writestr(name, bytes(pdf))
+            if kind == RenderedDocument.Kind.ACTION_PLAN:
+                plans.append((delegation, name))
+        archive.writestr(f"{workshop.slug}_compendium.pdf", _compendium(workshop, archive, plans))
+        for name, content in extra_files:
+            archive.writestr(name, content)
+    Bundle.objects.filter(pk=bundle.pk).update(
+        status=Bundle.Status.DONE,
+        archive=buffer.getvalue(),
+        fingerprint=fingerprint,
+        finished_at=timezone.now(),
+    )
+
+
+def _bundle_fingerprint(documents, extra_files):
+    digest = hashlib.sha256(_templates_digest().encode())
+    for delegation_id, kind, fingerprint in documents.values_list(
+        "delegation_id", "kind", "fingerprint"
+    ):
+        digest.update(f"{delegation_id}|{kind}|{fingerprint}".encode())
+    for name, content in extra_files:
+        # An XLSX embeds the time it was written; its CSV twin holds the same rows.
+        digest.update(name.encode())
+        if not name.endswith(".xlsx"):
+            digest.update(hashlib.sha256(content).digest())
+    return digest.hexdigest()
 
 
 def workshop_spreadsheets(workshop, *, base_url=""):

@@ -346,6 +346,12 @@ class Bundle(models.Model):
     rendered = models.PositiveIntegerField(_("documents rendered"), default=0)
     reused = models.PositiveIntegerField(_("documents reused from cache"), default=0)
     archive = models.BinaryField(_("ZIP file"), null=True, blank=True)
+    fingerprint = models.CharField(
+        _("fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_("Of every document and spreadsheet in the ZIP: an unchanged bundle is reused."),
+    )
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -125,6 +125,8 @@ def test_bundle_rerun_renders_only_what_changed(
     run_worker()
     unchanged.refresh_from_db()
     assert (unchanged.rendered, unchanged.reused) == (0, 4)
+    first = Bundle.objects.order_by("created_at").first()
+    assert bytes(unchanged.archive) == bytes(first.archive)  # the same ZIP, not rebuilt
     answer = session.questions.get(number=1).answers.get()
     services.answer_save(
         delegation=senegal_plan,
