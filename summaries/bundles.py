@@ -229,13 +229,11 @@ def _compendium(workshop, archive, plans):
     bookmark per delegation."""
     from pypdf import PdfReader, PdfWriter
 
-    readers = [
-        (delegation, PdfReader(io.BytesIO(archive.read(name)))) for delegation, name in plans
-    ]
+    # Two passes over the ZIP's PDFs, so that no more than one reader is alive at a time.
     entries, page = [], 2  # page 1 is the table of contents
-    for delegation, reader in readers:
+    for delegation, name in plans:
         entries.append((delegation.name, page))
-        page += len(reader.pages)
+        page += len(PdfReader(io.BytesIO(archive.read(name))).pages)
     with translation.override(workshop.default_language):
         toc = html_to_pdf(
             render_to_string(
@@ -244,9 +242,9 @@ def _compendium(workshop, archive, plans):
         )
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(toc)), import_outline=False)
-    for delegation, reader in readers:
+    for delegation, name in plans:
         start = len(writer.pages)
-        writer.append(reader, import_outline=False)
+        writer.append(PdfReader(io.BytesIO(archive.read(name))), import_outline=False)
         writer.add_outline_item(title=delegation.name, page_number=start)
     writer.add_metadata({"/Title": f"{workshop.title} — compendium"})
     out = io.BytesIO()
