@@ -5,10 +5,17 @@ tabbed admin, on the vendored jQuery UI of ``JQUERY_UI_URL``).
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,10 +27,13 @@ from modeltranslation.admin import (
 )
 from modeltranslation.utils import build_localized_fieldname
 
+from delegations.access_sheet import access_sheet_pdf
 from delegations.models import Delegation
+from delegations.services import delegation_accounts_reset
 
+from .i18n import content_language_name
 from .models import GuidanceQuestion, InterventionArea, Session, Workshop
-from .services import session_set_status
+from .services import session_set_status, sessions_duplicate
 
 
 def in_every_language(*fields):
@@ -87,6 +97,72 @@ class WorkshopAdmin(TabbedTranslationAdmin):
         (_("Languages"), {"fields": ("languages", "default_language")}),
     )
     inlines = (SessionInline, DelegationInline)
+    actions = ("create_delegation_accounts",)
+
+    def changelist_view(self, request, extra_context=None):
+        # A refusal, not Django's "No action selected", for organisers and for anyone
+        # who may not manage accounts asking for the access sheets.
+        if request.method == "POST" and (
+            not self.has_change_permission(request)
+            or (
+                request.POST.get("action") == "create_delegation_accounts"
+                and not self.has_delegation_accounts_permission(request)
+            )
+        ):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    def has_delegation_accounts_permission(self, request):
+        """Superusers and facilitators: those who may add and change user accounts."""
+        return request.user.has_perms(["auth.add_user", "auth.change_user"])
+
+    @admin.action(
+        description=_("Create delegation accounts and print access sheets"),
+        permissions=("delegation_accounts",),
+    )
+    def create_delegation_accounts(self, request, queryset):
+        accounts = []
+        try:
+            with transaction.atomic():  # all workshops or none
+                for workshop in queryset:
+                    accounts += delegation_accounts_reset(workshop=workshop)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        if not accounts:
+            self.message_user(
+                request, _("The selected workshops have no delegations."), messages.WARNING
+            )
+            return None
+        for workshop in queryset:
+            self.log_change(
+                request, workshop, _("Delegation accounts created or reset; access sheets printed.")
+            )
+        pdf = access_sheet_pdf(
+            accounts, portal_url=settings.PORTAL_URL or request.build_absolute_uri("/")
+        )
+        slugs = sorted({delegation.workshop.slug for delegation, _name, _pw in accounts})
+        filename = f"access-sheets-{slugs[0]}.pdf" if len(slugs) == 1 else "access-sheets.pdf"
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        add_never_cache_headers(response)  # the passwords exist only in this response
+        return response
+
+
+class DuplicateSessionsForm(forms.Form):
+    workshop = forms.ModelChoiceField(
+        label=_("Into workshop"), queryset=Workshop.objects.all(), empty_label=None
+    )
+    code_suffix = forms.CharField(
+        label=_("Code suffix"),
+        max_length=10,
+        required=False,
+        strip=True,
+        help_text=_(
+            "Added to the code of a session whose code the workshop already has: "
+            "with “-2”, V becomes V-2. Leave empty to keep the codes."
+        ),
+    )
 
 
 class GuidanceQuestionInline(TranslationStackedInline):
@@ -108,6 +184,7 @@ class SessionAdmin(TabbedTranslationAdmin):
         "status",
         "deadline",
         "time_box_minutes",
+        "preview_links",
     )
     list_display_links = ("code", "title")
     list_filter = ("workshop", "status", "kind", "day")
@@ -121,10 +198,29 @@ class SessionAdmin(TabbedTranslationAdmin):
             {"fields": (("day", "time_box_minutes"), ("status", "deadline"))},
         ),
         (_("Guidance"), {"fields": ("guidance", "instructions")}),
+        (_("Preview"), {"fields": ("preview_links",)}),
     )
+    readonly_fields = ("preview_links",)
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 6})}}
     inlines = (GuidanceQuestionInline,)
-    actions = ("open_sessions", "close_sessions", "draft_sessions")
+    actions = ("open_sessions", "close_sessions", "draft_sessions", "duplicate_sessions")
+
+    @admin.display(description=_("preview as delegations see it"))
+    def preview_links(self, session):
+        if session.pk is None:
+            return "—"
+        url = reverse(
+            "sessions:session_preview",
+            kwargs={"workshop": session.workshop.slug, "session": session.code},
+        )
+        return format_html_join(
+            " · ",
+            '<a href="{}?lang={}" lang="{}" title="{}" target="_blank" rel="noopener">{}</a>',
+            (
+                (url, code, code, content_language_name(code), code.upper())
+                for code in session.workshop.language_codes
+            ),
+        )
 
     def changelist_view(self, request, extra_context=None):
         # Django answers an action the user may not run with "No action selected";
@@ -160,6 +256,48 @@ class SessionAdmin(TabbedTranslationAdmin):
             "%(count)d session set back to draft.", "%(count)d sessions set back to draft.", count
         )
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(
+        description=_("Duplicate selected sessions into another workshop…"), permissions=("add",)
+    )
+    def duplicate_sessions(self, request, queryset):
+        """Django's intermediate-page pattern: the first post shows the form, the
+        form posts the action again with ``apply``."""
+        form = DuplicateSessionsForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            workshop = form.cleaned_data["workshop"]
+            try:
+                copies = sessions_duplicate(
+                    sessions=queryset,
+                    workshop=workshop,
+                    code_suffix=form.cleaned_data["code_suffix"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                for copy in copies:
+                    self.log_addition(request, copy, [{"added": {}}])
+                message = ngettext(
+                    "%(count)d session copied into “%(workshop)s” as a draft.",
+                    "%(count)d sessions copied into “%(workshop)s” as drafts.",
+                    len(copies),
+                )
+                self.message_user(
+                    request,
+                    message % {"count": len(copies), "workshop": workshop},
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Duplicate sessions into another workshop"),
+            "opts": self.opts,
+            "sessions": queryset.select_related("workshop"),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/workshop_sessions/session/duplicate.html", context)
 
 
 @admin.register(InterventionArea)

@@ -13,9 +13,13 @@ from delegations.selectors import (
     own_delegation,
     user_reads_everything,
     workshop_for,
+    workshop_for_organiser,
     workshops_for,
 )
-from summaries.selectors import delegation_progress, sessions_visible_to
+from summaries.selectors import content_language, delegation_progress, sessions_visible_to
+
+from .i18n import content_language_name
+from .selectors import session_for_preview, session_preview
 
 
 @login_required
@@ -67,3 +71,21 @@ def csrf_failure(request, reason=""):
 def csrf_token(request):
     """A fresh CSRF token, for pages that stayed open across a sign-out and sign-in."""
     return JsonResponse({"token": get_token(request)})
+
+
+@login_required
+def session_preview_page(request, workshop, session):
+    """A session as delegations see it, in the content language ``?lang=``, for
+    facilitators and organisers (drafts included); 404 for everyone else."""
+    workshop = workshop_for_organiser(request.user, workshop)
+    session = session_for_preview(request.user, workshop, session)
+    language = content_language(workshop, request.GET.get("lang"))
+    return render(
+        request,
+        "sessions/preview.html",
+        {
+            "workshop": workshop,
+            "page": session_preview(session=session, language=language),
+            "content_languages": [(c, content_language_name(c)) for c in workshop.language_codes],
+        },
+    )

@@ -1,0 +1,351 @@
+"""Facilitator conveniences: duplicating sessions into another workshop, previewing a
+session as delegations see it, and printing delegation accounts' access sheets."""
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from delegations.models import Membership
+from sessions.models import GuidanceQuestion, Session, Workshop
+from sessions.services import session_duplicate
+
+SESSIONS_URL = reverse("admin:workshop_sessions_session_changelist")
+WORKSHOPS_URL = reverse("admin:workshop_sessions_workshop_changelist")
+PASSWORD = re.compile(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}")
+
+
+@pytest.fixture
+def source(session):
+    """Session V with its title in four languages and question 1 in Vietnamese and Thai."""
+    session.title_vi = "Huy động nguồn lực"
+    session.title_th = "การระดมทรัพยากร"
+    session.instructions_fr = "Notez vos réponses."
+    session.save()
+    GuidanceQuestion.objects.filter(session=session, number=1).update(
+        text_vi="Câu hỏi 1 bằng tiếng Việt?", text_th="คำถามที่ 1 ภาษาไทย?"
+    )
+    return session
+
+
+@pytest.fixture
+def target(db):
+    return Workshop.objects.create(
+        title_en="National workshop",
+        slug="national",
+        start_date=dt.date(2027, 2, 1),
+        end_date=dt.date(2027, 2, 3),
+        languages="en,fr,vi,th",
+        default_language="fr",
+    )
+
+
+def duplicate(client, sessions, workshop, code_suffix=""):
+    return client.post(
+        SESSIONS_URL,
+        {
+            "action": "duplicate_sessions",
+            "_selected_action": [session.pk for session in sessions],
+            "apply": "yes",
+            "workshop": workshop.pk,
+            "code_suffix": code_suffix,
+        },
+    )
+
+
+# Duplicating sessions
+
+
+def test_duplicate_action_shows_confirmation_page_first(facilitator_client, source, target):
+    response = facilitator_client.post(
+        SESSIONS_URL, {"action": "duplicate_sessions", "_selected_action": [source.pk]}
+    )
+    assert (response.status_code, response.templates[0].name, Session.objects.count()) == (
+        200,
+        "admin/workshop_sessions/session/duplicate.html",
+        1,
+    )
+
+
+def test_duplicate_action_copies_title_and_guidance_in_every_language(
+    facilitator_client, source, target
+):
+    duplicate(facilitator_client, [source], target)
+    copy = Session.objects.get(workshop=target)
+    assert (
+        copy.code,
+        copy.title_en,
+        copy.title_fr,
+        copy.title_vi,
+        copy.title_th,
+        copy.guidance_en,
+        copy.guidance_fr,
+        copy.instructions_fr,
+    ) == (
+        "V",
+        "Mobilizing resources",
+        "Mobiliser les ressources",
+        "Huy động nguồn lực",
+        "การระดมทรัพยากร",
+        "Each delegation takes 30 minutes.",
+        "Chaque délégation prend 30 minutes.",
+        "Notez vos réponses.",
+    )
+
+
+def test_duplicate_action_copies_every_question_in_every_language(
+    facilitator_client, source, target
+):
+    duplicate(facilitator_client, [source], target)
+    questions = GuidanceQuestion.objects.filter(session__workshop=target).order_by("number")
+    assert [(q.number, q.text_en, q.text_fr, q.text_vi, q.text_th, q.feeds) for q in questions] == [
+        (
+            1,
+            "Question 1 in English?",
+            "Question 1 en français ?",
+            "Câu hỏi 1 bằng tiếng Việt?",
+            "คำถามที่ 1 ภาษาไทย?",
+            "nothing",
+        ),
+        (2, "Question 2 in English?", "Question 2 en français ?", None, None, "nothing"),
+        (3, "Question 3 in English?", "Question 3 en français ?", None, None, "nothing"),
+        (4, "Question 4 in English?", "Question 4 en français ?", None, None, "action_plan"),
+        (5, "Question 5 in English?", "Question 5 en français ?", None, None, "action_plan"),
+    ]
+
+
+def test_duplicate_action_makes_a_draft_and_leaves_the_source(facilitator_client, source, target):
+    response = duplicate(facilitator_client, [source], target)
+    source.refresh_from_db()
+    copy = Session.objects.get(workshop=target)
+    assert (response.status_code, copy.status, source.status, source.questions.count()) == (
+        302,
+        Session.Status.DRAFT,
+        Session.Status.OPEN,
+        5,
+    )
+
+
+def test_duplicate_action_code_clash_refuses_and_copies_nothing(
+    facilitator_client, workshop, source, target
+):
+    other = Session.objects.create(workshop=workshop, code="W", title_en="Planning")
+    Session.objects.create(workshop=target, code="W", title_en="Already here")
+    response = duplicate(facilitator_client, [source, other], target)
+    assert (
+        response.status_code,
+        response.context["form"].non_field_errors(),
+        list(Session.objects.filter(workshop=target).values_list("code", flat=True)),
+        GuidanceQuestion.objects.filter(session__workshop=target).count(),
+    ) == (200, ["The workshop “National workshop” already has a session W."], ["W"], 0)
+
+
+def test_duplicate_action_code_suffix_renames_taken_codes(facilitator_client, source, target):
+    Session.objects.create(workshop=target, code="V", title_en="Already here")
+    duplicate(facilitator_client, [source], target, code_suffix="-2")
+    assert sorted(Session.objects.filter(workshop=target).values_list("code", flat=True)) == [
+        "V",
+        "V-2",
+    ]
+
+
+def test_duplicate_action_is_refused_to_organiser(organiser_client, source, target):
+    response = duplicate(organiser_client, [source], target)
+    assert (response.status_code, Session.objects.filter(workshop=target).count()) == (403, 0)
+
+
+def test_session_duplicate_code_clash_raises(source, target):
+    Session.objects.create(workshop=target, code="V", title_en="Already here")
+    with pytest.raises(ValidationError) as raised:
+        session_duplicate(session=source, workshop=target)
+    assert raised.value.messages == ["The workshop “National workshop” already has a session V."]
+
+
+# Previewing a session
+
+
+def preview_url(session):
+    return reverse(
+        "sessions:session_preview", kwargs={"workshop": session.workshop.slug, "session": "V"}
+    )
+
+
+def test_preview_shows_question_text_in_french(facilitator_client, source):
+    html = facilitator_client.get(preview_url(source) + "?lang=fr").text
+    assert re.findall(r'<h3 class="h6 mb-1" lang="(\w+)">.*?</span> ([^<]*)</h3>', html)[:2] == [
+        ("fr", "Question 1 en français ?"),
+        ("fr", "Question 2 en français ?"),
+    ]
+
+
+def test_preview_notes_fallback_for_untranslated_language(facilitator_client, workshop, source):
+    workshop.languages = "en,fr,vi"
+    workshop.save()
+    html = facilitator_client.get(preview_url(source) + "?lang=vi").text
+    assert (
+        "Câu hỏi 1 bằng tiếng Việt?" in html,
+        html.count("Not yet translated into Vietnamese: shown in English."),
+    ) == (True, 5)  # the guidance and questions 2 to 5
+
+
+def test_preview_shows_banner_language_links_and_disabled_boxes(organiser_client, source):
+    html = organiser_client.get(preview_url(source) + "?lang=fr").text
+    assert (
+        "Preview — this is what delegations see" in html,
+        re.findall(r'<a class="ms-1" lang="(\w+)" href="\?lang=\w+">', html),
+        len(re.findall(r"<textarea [^>]*disabled", html)),
+    ) == (True, ["en"], 5)
+
+
+def test_preview_shows_draft_sessions(facilitator_client, source):
+    source.status = Session.Status.DRAFT
+    source.save()
+    assert facilitator_client.get(preview_url(source)).status_code == 200
+
+
+def test_preview_is_404_for_delegation_member(member_a, source):
+    client = Client()
+    client.force_login(member_a)
+    assert client.get(preview_url(source) + "?lang=fr").status_code == 404
+
+
+def test_session_change_page_links_preview_per_language(facilitator_client, source):
+    html = facilitator_client.get(
+        reverse("admin:workshop_sessions_session_change", args=[source.pk])
+    ).text
+    assert re.findall(r'href="(/w/regional/preview/V/\?lang=\w+)"', html) == [
+        "/w/regional/preview/V/?lang=en",
+        "/w/regional/preview/V/?lang=fr",
+    ]
+
+
+def test_session_changelist_has_preview_column(facilitator_client, source):
+    html = facilitator_client.get(SESSIONS_URL).text
+    assert 'href="/w/regional/preview/V/?lang=fr"' in html
+
+
+# Delegation accounts and access sheets
+
+
+def print_access_sheets(client, *workshops):
+    return client.post(
+        WORKSHOPS_URL,
+        {
+            "action": "create_delegation_accounts",
+            "_selected_action": [workshop.pk for workshop in workshops],
+        },
+    )
+
+
+def pdf_text(response):
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def password_for(text, username):
+    match = re.search(rf"{re.escape(username)}\s*Password\s*({PASSWORD.pattern})", text)
+    return match.group(1)
+
+
+def can_sign_in(username, password):
+    return Client().login(username=username, password=password)
+
+
+@pytest.fixture
+def delegations(delegation_a, delegation_b):
+    return [delegation_b, delegation_a]  # by name
+
+
+def test_accounts_action_returns_pdf_download(facilitator_client, workshop, delegations):
+    response = print_access_sheets(facilitator_client, workshop)
+    assert (
+        response.status_code,
+        response["Content-Type"],
+        response["Content-Disposition"],
+        response.content[:5],
+    ) == (200, "application/pdf", 'attachment; filename="access-sheets-regional.pdf"', b"%PDF-")
+
+
+def test_accounts_action_pdf_names_every_delegation_and_account(
+    facilitator_client, workshop, delegations
+):
+    text = pdf_text(print_access_sheets(facilitator_client, workshop))
+    assert [
+        (name in text, username in text)
+        for name, username in [("Ghana", "regional-ghana"), ("Senegal", "regional-senegal")]
+    ] == [(True, True), (True, True)]
+
+
+def test_accounts_action_pdf_shows_portal_address_and_hint(
+    facilitator_client, workshop, delegations, settings
+):
+    settings.PORTAL_URL = "https://portal.example.org/"
+    text = pdf_text(print_access_sheets(facilitator_client, workshop))
+    assert (
+        text.count("https://portal.example.org/"),
+        text.count("Change nothing: sign in and choose your session."),
+    ) == (2, 2)
+
+
+def test_accounts_action_creates_rapporteur_memberships(facilitator_client, workshop, delegations):
+    print_access_sheets(facilitator_client, workshop)
+    assert sorted(
+        Membership.objects.filter(user__username__startswith="regional-").values_list(
+            "user__username", "delegation__name", "role"
+        )
+    ) == [("regional-ghana", "Ghana", "rapporteur"), ("regional-senegal", "Senegal", "rapporteur")]
+
+
+def test_accounts_action_passwords_sign_in(facilitator_client, workshop, delegations):
+    text = pdf_text(print_access_sheets(facilitator_client, workshop))
+    assert [
+        can_sign_in(username, password_for(text, username))
+        for username in ("regional-ghana", "regional-senegal")
+    ] == [True, True]
+
+
+def test_accounts_action_stores_no_clear_password(facilitator_client, workshop, delegations):
+    text = pdf_text(print_access_sheets(facilitator_client, workshop))
+    user = User.objects.get(username="regional-senegal")
+    password = password_for(text, "regional-senegal")
+    assert (password in user.password, user.check_password(password)) == (False, True)
+
+
+def test_accounts_action_twice_resets_passwords_without_duplicates(
+    facilitator_client, workshop, delegations
+):
+    first = password_for(
+        pdf_text(print_access_sheets(facilitator_client, workshop)), "regional-senegal"
+    )
+    second = password_for(
+        pdf_text(print_access_sheets(facilitator_client, workshop)), "regional-senegal"
+    )
+    assert (
+        can_sign_in("regional-senegal", first),
+        can_sign_in("regional-senegal", second),
+        User.objects.filter(username__startswith="regional-").count(),
+        Membership.objects.filter(user__username__startswith="regional-").count(),
+    ) == (False, True, 2, 2)
+
+
+def test_accounts_action_refuses_a_staff_accounts_name(
+    facilitator_client, workshop, delegations, facilitator
+):
+    User.objects.create_user("regional-senegal", password="staff-password-1", is_staff=True)
+    response = print_access_sheets(facilitator_client, workshop)
+    assert (
+        response.status_code,
+        User.objects.filter(username="regional-ghana").exists(),
+        can_sign_in("regional-senegal", "staff-password-1"),
+    ) == (302, False, True)
+
+
+def test_accounts_action_is_refused_to_organiser(organiser_client, workshop, delegations):
+    users = User.objects.count()
+    response = print_access_sheets(organiser_client, workshop)
+    assert (response.status_code, User.objects.count()) == (403, users)
