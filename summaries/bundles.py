@@ -12,6 +12,7 @@ runs per workshop at a time.
 """
 
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import zipfile
@@ -32,6 +33,9 @@ RENDERERS = {
     RenderedDocument.Kind.ACTION_PLAN: render_action_plan,
     RenderedDocument.Kind.TA_REQUESTS: render_ta_requests,
 }
+# A 60-delegation bundle takes about a minute; one still running after this was
+# left behind by a stopped worker.
+BUNDLE_GIVE_UP_AFTER = dt.timedelta(minutes=30)
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "summaries" / "pdf"
 
 
@@ -102,6 +106,10 @@ def bundle_request(*, workshop, user):
     running = Bundle.objects.filter(
         workshop=workshop, status__in=[Bundle.Status.QUEUED, Bundle.Status.RUNNING]
     ).first()
+    if running is not None and running.created_at < timezone.now() - BUNDLE_GIVE_UP_AFTER:
+        # Its worker was stopped: give up on it rather than block every new bundle.
+        bundle_fail(running, "Abandoned: no worker finished it in time.")
+        running = None
     if running is not None:
         return running, False
     try:

@@ -148,3 +148,19 @@ def test_bundle_refused_to_members(client, member_a, workshop, name):
     response = client.post(reverse(f"summaries:{name}", kwargs={"workshop": workshop.slug}))
     assert response.status_code == 404
     assert not Bundle.objects.exists()
+
+
+def test_bundle_left_running_by_a_stopped_worker_is_replaced(workshop, organiser):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from summaries.bundles import bundle_request
+
+    stale, _created = bundle_request(workshop=workshop, user=organiser)
+    Bundle.objects.filter(pk=stale.pk).update(
+        status="running", created_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    fresh, created = bundle_request(workshop=workshop, user=organiser)
+    stale.refresh_from_db()
+    assert (created, fresh.pk != stale.pk, stale.status) == (True, True, "failed")
