@@ -94,7 +94,7 @@ class QuestionView:
 @dataclass(frozen=True)
 class SummaryPage:
     session: Session
-    summary: Summary
+    summary: Summary | None  # None on a facilitator's preview
     language: str
     title: Localized
     guidance: Localized
@@ -108,14 +108,20 @@ class SummaryPage:
 
 def summary_page(*, summary, language):
     """Everything the session page shows, in ``language``, in a fixed number of queries."""
-    session = summary.session
+    return session_page(session=summary.session, language=language, summary=summary)
+
+
+def session_page(*, session, language, summary=None):
+    """The session's texts in ``language`` (with visible fallbacks; the question in the
+    workshop's other languages too) and, given a saved ``summary``, its answers."""
     workshop = session.workshop
     others = [code for code in workshop.language_codes if code != language]
-    questions = list(session.questions.all())
-    answers = {
-        answer.question_id: answer
-        for answer in Answer.objects.filter(summary=summary).select_related("edited_by")
-    }
+    answers = {}
+    if summary is not None and summary.pk is not None:  # readers may see an unsaved one
+        answers = {
+            answer.question_id: answer
+            for answer in Answer.objects.filter(summary=summary).select_related("edited_by")
+        }
     fallbacks = (workshop.default_language,)
     return SummaryPage(
         session=session,
@@ -137,7 +143,7 @@ def summary_page(*, summary, language):
                 ),
                 answer=answers.get(question.pk),
             )
-            for question in questions
+            for question in session.questions.all()
         ),
     )
 

@@ -222,3 +222,13 @@ def test_csrf_failure_is_json_for_autosave(member_a, delegation_a, session):
     )
     assert response.status_code == 403
     assert response.json()["csrf"] is True
+
+
+def test_organiser_reads_summary_not_started_without_creating_it(
+    client, organiser, delegation_a, session
+):
+    client.force_login(organiser)
+    response = client.get(summary_url("summary", delegation_a, session))
+    assert response.status_code == 200
+    assert "Read-only." in response.text
+    assert not Summary.objects.exists()
