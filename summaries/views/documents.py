@@ -1,7 +1,5 @@
 """PDF downloads for a delegation, and the organisers' bundle of every PDF."""
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,17 +8,9 @@ from django.views.decorators.http import require_GET, require_POST
 from delegations.selectors import delegation_for, workshop_for, workshop_for_organiser
 
 from .. import bundles
+from ..exports import attachment_disposition
 from ..models import Bundle, RenderedDocument
 from ..tasks import build_bundle
-
-
-def attachment(content, *, content_type, ascii_name, utf8_name):
-    """A download whose name survives every browser: ASCII, plus the UTF-8 original."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(utf8_name)}"
-    )
-    return response
 
 
 @login_required
@@ -34,9 +24,12 @@ def document_download(request, workshop, delegation, kind):
     pdf, _rendered = bundles.document_pdf(
         delegation=access.delegation, kind=kind, language=language
     )
-    name = bundles.document_filename(access.delegation, kind)
-    utf8 = f"{workshop.slug}_{access.delegation.name}_{kind}.pdf"
-    return attachment(pdf, content_type="application/pdf", ascii_name=name, utf8_name=utf8)
+    name = f"{workshop.slug}_{access.delegation.name}_{kind}"
+    return HttpResponse(
+        pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": attachment_disposition(name, "pdf")},
+    )
 
 
 @login_required
@@ -68,7 +61,9 @@ def bundle_status(request, workshop, pk):
 def bundle_download(request, workshop, pk):
     workshop = workshop_for_organiser(request.user, workshop)
     bundle = get_object_or_404(Bundle, workshop=workshop, pk=pk, status=Bundle.Status.DONE)
-    name = f"{workshop.slug}_pdf_bundle_{bundle.created_at:%Y%m%d_%H%M}.zip"
-    return attachment(
-        bytes(bundle.archive), content_type="application/zip", ascii_name=name, utf8_name=name
+    name = f"{workshop.slug}_pdf_bundle_{bundle.created_at:%Y%m%d_%H%M}"
+    return HttpResponse(
+        bytes(bundle.archive),
+        content_type="application/zip",
+        headers={"Content-Disposition": attachment_disposition(name, "zip")},
     )
