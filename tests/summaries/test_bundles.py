@@ -164,3 +164,17 @@ def test_bundle_left_running_by_a_stopped_worker_is_replaced(workshop, organiser
     fresh, created = bundle_request(workshop=workshop, user=organiser)
     stale.refresh_from_db()
     assert (created, fresh.pk != stale.pk, stale.status) == (True, True, "failed")
+
+
+def test_day3_session_page_offers_the_pdfs(client, member_a, delegation_a, workshop):
+    from sessions.models import Session
+
+    Session.objects.create(
+        workshop=workshop, code="D3", title="Day 3", kind="action_planning", status="open"
+    )
+    client.force_login(member_a)
+    url = reverse(
+        "summaries:summary",
+        kwargs={"workshop": workshop.slug, "delegation": delegation_a.slug, "session": "D3"},
+    )
+    assert document_url(delegation_a, "action_plan") in client.get(url).text
