@@ -248,11 +248,24 @@
     if (!this.conflictEl) return;
     this.conflictEl.classList.remove("d-none");
     this.conflictEl.querySelector("[data-role=theirs]").value = current.text || "";
-    this.conflictEl.querySelector("[data-role=mine]").value = this.main ? this.main.value : "";
+    // An item of many fields is compared whole, and kept or replaced whole: merging
+    // one text box could drop another field's change without anyone seeing it.
+    var whole = !!current.values;
+    this.conflictEl.querySelector("[data-role=mine]").value = whole ? this.describe() : (this.main ? this.main.value : "");
+    this.conflictEl.querySelector("[data-action=merge]").classList.toggle("d-none", whole);
     var by = current.saved_by ? "(" + current.saved_by + (current.saved_at ? ", " + hhmm(current.saved_at) : "") + ")" : "";
     this.conflictEl.querySelector("[data-role=theirs-by]").textContent = by;
     this.conflictEl.querySelector("[data-action=save-merged]").classList.add("d-none");
     storageSet(this.key, { values: this.values(), base: this.version, at: Date.now(), conflict: true });
+  };
+
+  Unit.prototype.describe = function () {
+    var el = this.el;
+    return this.fields.map(function (f) {
+      var label = el.querySelector('label[for="' + f.id + '"]');
+      var value = f.tagName === "SELECT" ? (f.value ? f.options[f.selectedIndex].text : "") : f.value;
+      return (label ? label.textContent.replace("*", "").trim() : f.dataset.field) + ": " + value;
+    }).join("\n");
   };
 
   Unit.prototype.resolve = function (action) {
@@ -293,6 +306,7 @@
         this.conflictEl.querySelector("[data-role=theirs]").value = this.main.value;
         this.conflictEl.querySelector("[data-role=mine]").value = draft.values[this.main.dataset.field] || "";
         this.conflictEl.querySelectorAll("button").forEach(function (b) { b.classList.add("d-none"); });
+        this.conflictEl.querySelector("p").textContent = msg.msgUnsent;
       }
       return false;
     }

@@ -29,12 +29,20 @@ def _plan_item(request, workshop, delegation, kind, pk):
     return access, item
 
 
+def _display(item, name):
+    """A field as a person reads it: the choice's label, the related object's name."""
+    if item._meta.get_field(name).choices:
+        return getattr(item, f"get_{name}_display")()
+    value = getattr(item, name)
+    return "" if value is None else str(value)
+
+
 def _item_json(item, form_class):
     form = form_class(instance=item, delegation=item.delegation)
     values = {name: form[name].value() for name in form._meta.fields}
     values = {name: "" if value is None else value for name, value in values.items()}
     text = "\n".join(
-        f"{form.fields[name].label}: {form[name].value() or ''}" for name in form._meta.fields
+        f"{form.fields[name].label}: {_display(item, name)}" for name in form._meta.fields
     )
     return {
         "version": item.version,
@@ -182,7 +190,7 @@ def plan_prefill(request, workshop, delegation):
         messages.success(
             request,
             _(
-                "Draft from the summaries: %(created)s new items, %(refreshed)s updated. "
+                "Draft from the summaries — added: %(created)s, updated: %(refreshed)s. "
                 "Items you edited were left as they are."
             )
             % {"created": created, "refreshed": refreshed},

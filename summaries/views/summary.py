@@ -132,6 +132,8 @@ def _details_json(summary):
 @login_required
 def summary_page(request, workshop, delegation, session):
     access, summary = _find_summary(request, workshop, delegation, session, create=True)
+    if summary.session.kind == summary.session.Kind.ACTION_PLANNING:
+        return redirect(access.delegation.get_plan_url())
     workshop = summary.session.workshop
     language = selectors.content_language(
         workshop, request.GET.get("lang"), (access.delegation.language, request.LANGUAGE_CODE)
@@ -172,6 +174,9 @@ def summary_page(request, workshop, delegation, session):
             "posted": posted,
             "details_conflict": details_conflict,
             "closed_reason": summary.session.closed_reason(),
+            "can_write": access.can_edit
+            and summary.session.is_writable
+            and summary.status != Summary.Status.SUBMITTED,
             "content_languages": [(c, content_language_name(c)) for c in workshop.language_codes],
             "all_content_languages": settings.CONTENT_LANGUAGES,
             "answer_max_length": settings.ANSWER_MAX_LENGTH,

@@ -166,7 +166,7 @@ def test_bundle_left_running_by_a_stopped_worker_is_replaced(workshop, organiser
     assert (created, fresh.pk != stale.pk, stale.status) == (True, True, "failed")
 
 
-def test_day3_session_page_offers_the_pdfs(client, member_a, delegation_a, workshop):
+def test_day3_session_opens_the_plan_with_its_pdfs(client, member_a, delegation_a, workshop):
     from sessions.models import Session
 
     Session.objects.create(
@@ -177,4 +177,6 @@ def test_day3_session_page_offers_the_pdfs(client, member_a, delegation_a, works
         "summaries:summary",
         kwargs={"workshop": workshop.slug, "delegation": delegation_a.slug, "session": "D3"},
     )
-    assert document_url(delegation_a, "action_plan") in client.get(url).text
+    response = client.get(url, follow=True)
+    assert response.redirect_chain == [(delegation_a.get_plan_url(), 302)]
+    assert document_url(delegation_a, "action_plan") in response.text
