@@ -6,7 +6,6 @@ import pytest
 from playwright.sync_api import expect
 
 from summaries import services
-from summaries.models import ActionItem
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
