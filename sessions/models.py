@@ -174,6 +174,10 @@ class Session(models.Model):
     def is_writable(self):
         return self.closed_reason() is None
 
+    @property
+    def deadline_passed(self):
+        return self.deadline is not None and timezone.now() > self.deadline
+
 
 class GuidanceQuestion(models.Model):
     class Feeds(models.TextChoices):
@@ -187,9 +191,7 @@ class GuidanceQuestion(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("text"))
     help_text = models.TextField(_("help text"), blank=True)
-    feeds = models.CharField(
-        _("answers feed"), max_length=20, choices=Feeds, default=Feeds.NOTHING
-    )
+    feeds = models.CharField(_("answers feed"), max_length=20, choices=Feeds, default=Feeds.NOTHING)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -131,20 +131,28 @@ def session_page(*, session, language, summary=None):
         guidance=localized(session, "guidance", language, fallbacks),
         instructions=localized(session, "instructions", language, fallbacks),
         questions=tuple(
-            QuestionView(
-                question=question,
-                text=localized(question, "text", language, fallbacks),
-                help_text=localized(question, "help_text", language, fallbacks),
-                other_texts=tuple(
-                    (code, text)
-                    for code in others
-                    if (text := localized(question, "text", code, fallbacks)).text
-                    and text.language == code
-                ),
-                answer=answers.get(question.pk),
-            )
+            _question_view(question, language, others, fallbacks, answers.get(question.pk))
             for question in session.questions.all()
         ),
+    )
+
+
+def _question_view(question, language, others, fallbacks, answer):
+    text = localized(question, "text", language, fallbacks)
+    return QuestionView(
+        question=question,
+        text=text,
+        help_text=localized(question, "help_text", language, fallbacks),
+        # The question in the workshop's other languages, but not again in the one a
+        # missing translation already fell back to.
+        other_texts=tuple(
+            (code, other)
+            for code in others
+            if code != text.language
+            and (other := localized(question, "text", code, fallbacks)).text
+            and other.language == code
+        ),
+        answer=answer,
     )
 
 

@@ -82,6 +82,8 @@ def answer_save(*, delegation, question, data, user):
         raise StaleEdit(answer)
     if answer is None:
         answer = Answer(summary=summary, question=question, version=0)
+        if not data.text and not data.discussed:
+            return answer  # nothing written yet: no empty first version (not saved)
     answer.text = data.text
     answer.discussed = data.discussed
     answer.language = data.language

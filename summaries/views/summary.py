@@ -56,7 +56,7 @@ def _answer_json(answer):
         "text": answer.text if answer else "",
         "discussed": answer.discussed if answer else False,
         "language": answer.language if answer else "",
-        "saved_at": answer.edited_at.isoformat() if answer else None,
+        "saved_at": answer.edited_at.isoformat() if answer and answer.edited_at else None,
         "saved_by": answer.edited_by.get_username() if answer and answer.edited_by else "",
     }
 

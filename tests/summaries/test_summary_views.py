@@ -232,3 +232,11 @@ def test_organiser_reads_summary_not_started_without_creating_it(
     assert response.status_code == 200
     assert "Read-only." in response.text
     assert not Summary.objects.exists()
+
+
+def test_untouched_question_gets_no_empty_version(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    response = autosave(client, delegation_a, session, text="")
+    assert response.status_code == 200
+    assert response.json()["version"] == 0
+    assert not Answer.objects.exists()
