@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,13 +25,12 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for a development key)."
-        )
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# A development key only in debug mode. Without a key, management commands that sign
+# nothing (migrate, makemigrations, import_workshop) still run; the web servers refuse
+# to start (wsgi.py / asgi.py) and anything that signs raises ImproperlyConfigured.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or (
+    "dev-only-insecure-key-do-not-use-in-production" if DEBUG else ""
+)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
