@@ -121,6 +121,19 @@ class WorkshopAdmin(TabbedTranslationAdmin):
         permissions=("delegation_accounts",),
     )
     def create_delegation_accounts(self, request, queryset):
+        if request.POST.get("apply") != "yes":
+            # Printing again replaces every password: say so and ask first.
+            return TemplateResponse(
+                request,
+                "admin/workshop_sessions/workshop/delegation_accounts.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Create delegation accounts and print access sheets"),
+                    "opts": self.model._meta,
+                    "workshops": queryset.prefetch_related("delegations"),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         accounts = []
         try:
             with transaction.atomic():  # all workshops or none

@@ -233,14 +233,12 @@ def test_session_changelist_has_preview_column(facilitator_client, source):
 # Delegation accounts and access sheets
 
 
-def print_access_sheets(client, *workshops):
-    return client.post(
-        WORKSHOPS_URL,
-        {
-            "action": "create_delegation_accounts",
-            "_selected_action": [workshop.pk for workshop in workshops],
-        },
-    )
+def print_access_sheets(client, *workshops, confirmed=True):
+    data = {
+        "action": "create_delegation_accounts",
+        "_selected_action": [workshop.pk for workshop in workshops],
+    }
+    return client.post(WORKSHOPS_URL, data | ({"apply": "yes"} if confirmed else {}))
 
 
 def pdf_text(response):
@@ -349,3 +347,12 @@ def test_accounts_action_is_refused_to_organiser(organiser_client, workshop, del
     users = User.objects.count()
     response = print_access_sheets(organiser_client, workshop)
     assert (response.status_code, User.objects.count()) == (403, users)
+
+
+def test_access_sheets_ask_before_resetting_passwords(facilitator_client, workshop, delegations):
+    from django.contrib.auth.models import User
+
+    response = print_access_sheets(facilitator_client, workshop, confirmed=False)
+    assert response.status_code == 200
+    assert "sheets printed earlier stop working" in response.text
+    assert not User.objects.filter(username__startswith="regional-").exists()
