@@ -52,6 +52,7 @@ test: setup-test
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 messages: setup
 	DJANGO_DEBUG=1 DATABASE_URL=sqlite://:memory: $(PY) manage.py makemessages $(foreach l,$(LANGUAGES),-l $(l)) $(I18N_IGNORE)

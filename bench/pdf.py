@@ -162,8 +162,8 @@ def main():
         from weasyprint.urls import path2url
 
         from summaries.pdf import plan_document, render_action_plan, render_ta_requests
-        from summaries.pdf.fetcher import fonts_dir
         from summaries.pdf.render import document_html, stylesheet
+        from workshop_portal.pdf import FONTS_CSS, fonts_dir
 
         delegation = make_delegation()
         doc = plan_document(delegation=delegation)
@@ -171,7 +171,8 @@ def main():
         def bare(html, page_css):
             font_config = FontConfiguration()
             stylesheets = [
-                CSS(string=stylesheet(), base_url=path2url(fonts_dir()), font_config=font_config),
+                CSS(string=FONTS_CSS, base_url=path2url(fonts_dir()), font_config=font_config),
+                CSS(string=stylesheet(), font_config=font_config),
                 CSS(string=page_css, font_config=font_config),
             ]
             return HTML(string=html).write_pdf(stylesheets=stylesheets, font_config=font_config)
@@ -188,7 +189,7 @@ def main():
             html, page_css = document_html(doc, kind)
             ours = median_seconds(lambda render=render: render(doc), args.runs)
             theirs = median_seconds(lambda html=html, css=page_css: bare(html, css), args.runs)
-            pages = len(PdfReader(BytesIO(render(doc))).pages)
+            pages = len(PdfReader(BytesIO(render(doc).content)).pages)
             worst = max(worst, ours / theirs)
             ratio = ours / theirs
             print(f"{kind:<13} {pages:>5} {ours * 1e3:9.1f} {theirs * 1e3:9.1f} {ratio:6.2f}")

@@ -11,17 +11,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from sessions.i18n import localized
-from summaries.pdf.render import html_to_pdf
+from workshop_portal.pdf import html_to_pdf
 
-# The cards fill the page themselves: no margin boxes from the plans' stylesheet.
-PAGE_CSS = """
-@page {
-  size: A4;
-  margin: 10mm;
-  @top-left { content: none; } @top-right { content: none; }
-  @bottom-left { content: none; } @bottom-right { content: none; }
-}
-"""
+# The cards fill the page themselves (their own styles are in the template).
+PAGE_CSS = "@page { size: A4; margin: 10mm; }"
 
 
 @dataclass(frozen=True)
@@ -72,4 +65,4 @@ def access_sheet_pdf(accounts, *, portal_url):
         "delegations/access_sheet.html",
         {"cards": access_cards(accounts, portal_url=portal_url)},
     )
-    return html_to_pdf(html, page_css=PAGE_CSS)
+    return html_to_pdf(html, stylesheets=(PAGE_CSS,))

@@ -1,12 +1,116 @@
-"""Facilitators' admin for delegations, their members, and the accounts members sign in with."""
+"""Facilitators' admin for delegations, their members, and the accounts members sign in
+with. It extends the workshop admin of ``sessions`` with the workshop's delegations and
+the access sheets (a higher app may extend a lower app's admin)."""
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
+from sessions.admin import WorkshopAdmin as SessionsWorkshopAdmin
+from sessions.models import Workshop
+
+from .access_sheet import access_sheet_pdf
 from .models import Delegation, Membership
+from .services import delegation_accounts_reset
+
+
+class DelegationInline(admin.TabularInline):
+    """The workshop's delegations, to look at; they are edited on their own page."""
+
+    model = Delegation
+    fields = ("name", "kind", "country_code", "language")
+    readonly_fields = fields
+    ordering = ("name",)
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(Workshop)
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(SessionsWorkshopAdmin):
+    inlines = (*SessionsWorkshopAdmin.inlines, DelegationInline)
+    actions = ("create_delegation_accounts",)
+
+    def changelist_view(self, request, extra_context=None):
+        # A refusal, not Django's "No action selected", for organisers and for anyone
+        # who may not manage accounts asking for the access sheets.
+        if (
+            request.method == "POST"
+            and request.POST.get("action") == "create_delegation_accounts"
+            and not self.has_delegation_accounts_permission(request)
+        ):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    def has_delegation_accounts_permission(self, request):
+        """Superusers and facilitators: those who may add and change user accounts."""
+        return request.user.has_perms(["auth.add_user", "auth.change_user"])
+
+    @admin.action(
+        description=_("Create delegation accounts and print access sheets"),
+        permissions=("delegation_accounts",),
+    )
+    def create_delegation_accounts(self, request, queryset):
+        if request.POST.get("apply") != "yes":
+            # Printing again replaces every password: say so and ask first.
+            return TemplateResponse(
+                request,
+                "admin/workshop_sessions/workshop/delegation_accounts.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Create delegation accounts and print access sheets"),
+                    "opts": self.model._meta,
+                    "workshops": queryset.prefetch_related("delegations"),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        accounts = []
+        try:
+            with transaction.atomic():  # all workshops or none
+                for workshop in queryset:
+                    accounts += delegation_accounts_reset(workshop=workshop)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        if not accounts:
+            self.message_user(
+                request, _("The selected workshops have no delegations."), messages.WARNING
+            )
+            return None
+        for workshop in queryset:
+            self.log_change(
+                request, workshop, _("Delegation accounts created or reset; access sheets printed.")
+            )
+        pdf = access_sheet_pdf(
+            accounts, portal_url=settings.PORTAL_URL or request.build_absolute_uri("/")
+        )
+        slugs = sorted({delegation.workshop.slug for delegation, _name, _pw in accounts})
+        filename = f"access-sheets-{slugs[0]}.pdf" if len(slugs) == 1 else "access-sheets.pdf"
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        add_never_cache_headers(response)  # the passwords exist only in this response
+        return response
+
 
 
 class MembershipInline(admin.TabularInline):

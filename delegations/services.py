@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .models import Membership
-from .selectors import STAFF_GROUPS
+from .permissions import STAFF_GROUPS
 
 FACILITATORS, ORGANISERS = STAFF_GROUPS
 

@@ -5,16 +5,13 @@ tabbed admin, on the vendored jQuery UI of ``JQUERY_UI_URL``).
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.http import HttpResponse
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -26,10 +23,6 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 from modeltranslation.utils import build_localized_fieldname
-
-from delegations.access_sheet import access_sheet_pdf
-from delegations.models import Delegation
-from delegations.services import delegation_accounts_reset
 
 from .i18n import content_language_name
 from .models import GuidanceQuestion, InterventionArea, Session, Workshop
@@ -63,26 +56,6 @@ class SessionInline(TranslationTabularInline):
     show_change_link = True
 
 
-class DelegationInline(admin.TabularInline):
-    """The workshop's delegations, to look at; they are edited on their own page."""
-
-    model = Delegation
-    fields = ("name", "kind", "country_code", "language")
-    readonly_fields = fields
-    ordering = ("name",)
-    extra = 0
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Workshop)
 class WorkshopAdmin(TabbedTranslationAdmin):
     list_display = ("title", "start_date", "end_date", "venue", "languages", "default_language")
@@ -96,70 +69,14 @@ class WorkshopAdmin(TabbedTranslationAdmin):
         (_("When and where"), {"fields": ("start_date", "end_date", "venue", "time_zone")}),
         (_("Languages"), {"fields": ("languages", "default_language")}),
     )
-    inlines = (SessionInline, DelegationInline)
-    actions = ("create_delegation_accounts",)
+    inlines = (SessionInline,)
 
     def changelist_view(self, request, extra_context=None):
-        # A refusal, not Django's "No action selected", for organisers and for anyone
-        # who may not manage accounts asking for the access sheets.
-        if request.method == "POST" and (
-            not self.has_change_permission(request)
-            or (
-                request.POST.get("action") == "create_delegation_accounts"
-                and not self.has_delegation_accounts_permission(request)
-            )
-        ):
+        # Django answers an action the user may not run with "No action selected";
+        # a read-only organiser gets a plain refusal instead.
+        if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
         return super().changelist_view(request, extra_context)
-
-    def has_delegation_accounts_permission(self, request):
-        """Superusers and facilitators: those who may add and change user accounts."""
-        return request.user.has_perms(["auth.add_user", "auth.change_user"])
-
-    @admin.action(
-        description=_("Create delegation accounts and print access sheets"),
-        permissions=("delegation_accounts",),
-    )
-    def create_delegation_accounts(self, request, queryset):
-        if request.POST.get("apply") != "yes":
-            # Printing again replaces every password: say so and ask first.
-            return TemplateResponse(
-                request,
-                "admin/workshop_sessions/workshop/delegation_accounts.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": _("Create delegation accounts and print access sheets"),
-                    "opts": self.model._meta,
-                    "workshops": queryset.prefetch_related("delegations"),
-                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                },
-            )
-        accounts = []
-        try:
-            with transaction.atomic():  # all workshops or none
-                for workshop in queryset:
-                    accounts += delegation_accounts_reset(workshop=workshop)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return None
-        if not accounts:
-            self.message_user(
-                request, _("The selected workshops have no delegations."), messages.WARNING
-            )
-            return None
-        for workshop in queryset:
-            self.log_change(
-                request, workshop, _("Delegation accounts created or reset; access sheets printed.")
-            )
-        pdf = access_sheet_pdf(
-            accounts, portal_url=settings.PORTAL_URL or request.build_absolute_uri("/")
-        )
-        slugs = sorted({delegation.workshop.slug for delegation, _name, _pw in accounts})
-        filename = f"access-sheets-{slugs[0]}.pdf" if len(slugs) == 1 else "access-sheets.pdf"
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        add_never_cache_headers(response)  # the passwords exist only in this response
-        return response
 
 
 class DuplicateSessionsForm(forms.Form):
@@ -223,7 +140,7 @@ class SessionAdmin(TabbedTranslationAdmin):
         if session.pk is None:
             return "—"
         url = reverse(
-            "sessions:session_preview",
+            "summaries:session_preview",
             kwargs={"workshop": session.workshop.slug, "session": session.code},
         )
         return format_html_join(

@@ -61,7 +61,7 @@ class Workshop(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("sessions:workshop", kwargs={"workshop": self.slug})
+        return reverse("workshop", kwargs={"workshop": self.slug})
 
     @property
     def language_codes(self):

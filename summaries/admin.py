@@ -88,6 +88,10 @@ class ActionPlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = ("delegation", "status", "finalised_by", "finalised_at", "updated_at")
 
 
+# Where a plan item came from and how it was saved, after its own fields.
+ORIGIN_FIELDS = ("source_answer", ("prefilled", "language"), ("version", "updated_at"))
+
+
 @admin.register(ActionItem)
 class ActionItemAdmin(ReadOnlyHistoryAdmin):
     list_display = (
@@ -104,23 +108,8 @@ class ActionItemAdmin(ReadOnlyHistoryAdmin):
     search_fields = ("title", "description", "responsible", "partners", "delegation__name")
     ordering = ("delegation", "order", "pk")
     fieldsets = (
-        (None, {"fields": ("delegation", "title", "description", "intervention_area")}),
-        (_("When"), {"fields": ("milestone", ("start_month", "end_month"))}),
-        (
-            _("Who and with what"),
-            {
-                "fields": (
-                    "responsible",
-                    "partners",
-                    "resources_needed",
-                    ("estimated_cost", "currency"),
-                )
-            },
-        ),
-        (
-            _("Origin"),
-            {"fields": ("source_answer", ("prefilled", "language"), ("version", "updated_at"))},
-        ),
+        (None, {"fields": ("delegation", *ActionItem.EDITABLE_FIELDS)}),
+        (_("Origin"), {"fields": ORIGIN_FIELDS}),
     )
 
 
@@ -141,30 +130,6 @@ class TARequestAdmin(ReadOnlyHistoryAdmin):
     search_fields = ("title", "need", "preferred_provider", "delegation__name")
     ordering = ("delegation", "order", "pk")
     fieldsets = (
-        (None, {"fields": ("delegation", "title", "intervention_area", "need")}),
-        (
-            _("Assistance"),
-            {
-                "fields": (
-                    "kind",
-                    "preferred_provider",
-                    "timeframe_months",
-                    "priority",
-                    "action",
-                    "estimated_cost",
-                    "currency",
-                )
-            },
-        ),
-        (
-            _("Origin"),
-            {
-                "fields": (
-                    "status",
-                    "source_answer",
-                    ("prefilled", "language"),
-                    ("version", "updated_at"),
-                )
-            },
-        ),
+        (None, {"fields": ("delegation", *TARequest.EDITABLE_FIELDS)}),
+        (_("Origin"), {"fields": ORIGIN_FIELDS}),
     )

@@ -1,9 +1,6 @@
-"""Delegation PDFs through a cache, and the organisers' bundle of a whole workshop.
-
-A delegation's document is rendered only when something that goes into it changed:
-its fingerprint hashes the frozen document data (everything the PDF shows except
-the time it was generated) and the templates. Rendered PDFs and bundles live in the
-database, so any app server or worker can serve them.
+"""The organisers' bundle of a whole workshop: every delegation's PDFs (through the
+cache of ``summaries.pdf.cache``), a compendium and the spreadsheets, as one ZIP kept
+in the database.
 
 The bundle runs as background tasks (``summaries.tasks``): one that starts it, one
 per delegation (so every running ``db_worker`` takes a share), and the last of those
@@ -11,92 +8,26 @@ assembles the ZIP. Progress is recorded on the ``Bundle`` row; at most one bundl
 runs per workshop at a time.
 """
 
-import dataclasses
 import datetime as dt
 import hashlib
 import io
 import zipfile
-from functools import cache
-from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.text import slugify
+
+from workshop_portal.pdf import html_to_pdf
 
 from .models import Bundle, RenderedDocument
-from .pdf import plan_document, render_action_plan, render_ta_requests
-from .pdf.render import html_to_pdf
+from .pdf.cache import documents_refresh, templates_digest
+from .pdf.render import stylesheet
+from .selectors.organisers import action_table, ta_request_table
 
-RENDERERS = {
-    RenderedDocument.Kind.ACTION_PLAN: render_action_plan,
-    RenderedDocument.Kind.TA_REQUESTS: render_ta_requests,
-}
 # A 60-delegation bundle takes about a minute; one still running after this was
 # left behind by a stopped worker.
 BUNDLE_GIVE_UP_AFTER = dt.timedelta(minutes=30)
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "summaries" / "pdf"
-
-
-@cache
-def _templates_digest():
-    """Changing a PDF template or the stylesheet invalidates every cached PDF."""
-    digest = hashlib.sha256()
-    for path in sorted(TEMPLATE_DIR.iterdir()):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
-
-
-def document_fingerprint(doc, kind):
-    """What the ``kind`` document shows, hashed: the TA requests document shows only
-    the summaries its requests draw on and no action table, so other edits leave it be."""
-    stable = dataclasses.replace(doc, generated_at=None)
-    if kind == RenderedDocument.Kind.TA_REQUESTS:
-        stable = dataclasses.replace(stable, sessions=doc.ta_sessions, actions=())
-    return hashlib.sha256(f"{kind}|{_templates_digest()}|{stable!r}".encode()).hexdigest()
-
-
-def documents_refresh(*, delegation, kinds=tuple(RENDERERS), language=None):
-    """Render those of the delegation's documents whose fingerprint changed.
-
-    Returns ``(language, {kind: rendered})``; ``rendered`` is False for a document
-    the cache already held. The document data is read once for all ``kinds``.
-    """
-    doc = plan_document(delegation=delegation, language=language)
-    cached = dict(
-        RenderedDocument.objects.filter(
-            delegation=delegation, language=doc.language, kind__in=kinds
-        ).values_list("kind", "fingerprint")
-    )
-    rendered = {}
-    for kind in kinds:
-        fingerprint = document_fingerprint(doc, kind)
-        rendered[kind] = cached.get(kind) != fingerprint
-        if rendered[kind]:
-            RenderedDocument.objects.update_or_create(
-                delegation=delegation,
-                kind=kind,
-                language=doc.language,
-                defaults={"fingerprint": fingerprint, "pdf": RENDERERS[kind](doc)},
-            )
-    return doc.language, rendered
-
-
-def document_pdf(*, delegation, kind, language=None):
-    """``(pdf_bytes, rendered)``: the delegation's document, from the cache when its
-    fingerprint is unchanged (``rendered`` is then False). Callers check access."""
-    language, rendered = documents_refresh(delegation=delegation, kinds=(kind,), language=language)
-    pdf = RenderedDocument.objects.values_list("pdf", flat=True).get(
-        delegation=delegation, kind=kind, language=language
-    )
-    return bytes(pdf), rendered[kind]
-
-
-def document_filename(delegation, kind, extension="pdf"):
-    """ASCII-safe ``workshop_delegation_document.pdf``."""
-    parts = [delegation.workshop.slug, slugify(delegation.name) or delegation.slug, kind]
-    return "_".join(part.replace("-", "_") for part in parts) + "." + extension
 
 
 @transaction.atomic
@@ -185,10 +116,10 @@ def bundle_assemble(bundle, *, extra_files=()):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         plans = []
-        rows = documents.values_list("delegation_id", "kind", "pdf")
-        for delegation_id, kind, pdf in rows.iterator(chunk_size=20):
+        rows = documents.values_list("delegation_id", "kind", "filename", "pdf")
+        for delegation_id, kind, filename, pdf in rows.iterator(chunk_size=20):
             delegation = delegations[delegation_id]
-            name = f"{delegation.slug}/{document_filename(delegation, kind)}"
+            name = f"{delegation.slug}/{filename}"
             archive.writestr(name, bytes(pdf))
             if kind == RenderedDocument.Kind.ACTION_PLAN:
                 plans.append((delegation, name))
@@ -204,7 +135,7 @@ def bundle_assemble(bundle, *, extra_files=()):
 
 
 def _bundle_fingerprint(documents, extra_files):
-    digest = hashlib.sha256(_templates_digest().encode())
+    digest = hashlib.sha256(templates_digest().encode())
     for delegation_id, kind, fingerprint in documents.values_list(
         "delegation_id", "kind", "fingerprint"
     ):
@@ -220,8 +151,6 @@ def _bundle_fingerprint(documents, extra_files):
 def workshop_spreadsheets(workshop, *, base_url=""):
     """Every TA request and every action of ``workshop`` as CSV and XLSX files, for
     the bundle; links back are ``base_url`` + the delegation page."""
-    from delegations.selectors.organisers import action_table, ta_request_table
-
     from .exports import table_csv, table_xlsx
 
     files = []
@@ -246,7 +175,8 @@ def _compendium(workshop, archive, plans):
         toc = html_to_pdf(
             render_to_string(
                 "summaries/compendium_toc.html", {"workshop": workshop, "entries": entries}
-            )
+            ),
+            stylesheets=(stylesheet(),),
         )
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(toc)), import_outline=False)

@@ -103,8 +103,30 @@ class PlanItemForm(forms.ModelForm):
             field.widget.attrs["data-field"] = name
         if "intervention_area" in self.fields:
             self.fields["intervention_area"].queryset = InterventionArea.objects.order_by("order")
-        for name in self.mergeable:
-            self.fields[name].widget.attrs.update({"data-mergeable": "", "rows": 3})
+        mergeable = self._meta.model.MERGEABLE_FIELD
+        self.fields[mergeable].widget.attrs.update({"data-mergeable": "", "rows": 3})
+
+    # The grid column of a field on the plan page (Bootstrap classes); others take half.
+    COLUMNS = {
+        "title": "col-12",
+        "start_month": "col-6 col-md-3",
+        "end_month": "col-6 col-md-3",
+        "timeframe_months": "col-6 col-md-3",
+        "priority": "col-6 col-md-3",
+        "estimated_cost": "col-8 col-md-4",
+        "currency": "col-4 col-md-2",
+        "action": "col-md-4",
+        "status": "col-md-2",
+    }
+
+    @property
+    def laid_out(self):
+        """``(bound field, column classes)`` in ``EDITABLE_FIELDS`` order, for the page."""
+        mergeable = self._meta.model.MERGEABLE_FIELD
+        return [
+            (self[name], "col-12" if name == mergeable else self.COLUMNS.get(name, "col-md-6"))
+            for name in self._meta.fields
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -120,46 +142,20 @@ class PlanItemForm(forms.ModelForm):
 
 
 class ActionItemForm(PlanItemForm):
-    mergeable = ("description",)
     prefix_key = "action"
 
     class Meta:
         model = ActionItem
-        fields = [
-            "title",
-            "description",
-            "intervention_area",
-            "milestone",
-            "start_month",
-            "end_month",
-            "responsible",
-            "partners",
-            "resources_needed",
-            "estimated_cost",
-            "currency",
-        ]
+        fields = ActionItem.EDITABLE_FIELDS
         widgets = {"resources_needed": forms.Textarea(attrs={"rows": 2})}
 
 
 class TARequestForm(PlanItemForm):
-    mergeable = ("need",)
     prefix_key = "ta"
 
     class Meta:
         model = TARequest
-        fields = [
-            "title",
-            "intervention_area",
-            "need",
-            "kind",
-            "preferred_provider",
-            "timeframe_months",
-            "estimated_cost",
-            "currency",
-            "priority",
-            "action",
-            "status",
-        ]
+        fields = TARequest.EDITABLE_FIELDS
 
     def __init__(self, *args, delegation, **kwargs):
         super().__init__(*args, delegation=delegation, **kwargs)

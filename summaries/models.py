@@ -70,6 +70,10 @@ class Summary(models.Model):
             },
         )
 
+    @property
+    def is_submitted(self):
+        return self.status == self.Status.SUBMITTED
+
 
 class Answer(models.Model):
     summary = models.ForeignKey(
@@ -213,6 +217,25 @@ class ActionItem(PlanItem):
     resources_needed = models.TextField(_("resources needed"), blank=True)
     history = HistoricalRecords()
 
+    # What a delegation edits, in the order the plan page, the PDFs, the exports and
+    # the admin show it; labels are the fields' verbose names. The one list to change
+    # when an action gains a field.
+    EDITABLE_FIELDS = (
+        "title",
+        "description",
+        "intervention_area",
+        "milestone",
+        "start_month",
+        "end_month",
+        "responsible",
+        "partners",
+        "resources_needed",
+        "estimated_cost",
+        "currency",
+    )
+    # The long text a conflict merges (the others are compared whole).
+    MERGEABLE_FIELD = "description"
+
     class Meta(PlanItem.Meta):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
@@ -284,6 +307,22 @@ class TARequest(PlanItem):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     history = HistoricalRecords()
 
+    # See ``ActionItem.EDITABLE_FIELDS``.
+    EDITABLE_FIELDS = (
+        "title",
+        "intervention_area",
+        "need",
+        "kind",
+        "preferred_provider",
+        "timeframe_months",
+        "estimated_cost",
+        "currency",
+        "priority",
+        "status",
+        "action",
+    )
+    MERGEABLE_FIELD = "need"
+
     class Meta(PlanItem.Meta):
         verbose_name = _("TA request")
         verbose_name_plural = _("TA requests")
@@ -308,6 +347,7 @@ class RenderedDocument(models.Model):
     kind = models.CharField(_("document"), max_length=20, choices=Kind)
     language = models.CharField(_("language"), max_length=8)
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
     pdf = models.BinaryField(_("PDF"))
     rendered_at = models.DateTimeField(_("rendered at"), auto_now=True)
 

@@ -1,18 +1,20 @@
-"""Writing summaries. Every write checks that the session is writable and, for
-edits, that the writer saw the latest version (optimistic concurrency).
+"""Writing summaries. Every write asks the rule of ``delegations.permissions`` that
+governs it (session writable, summary not submitted, plan editable) under its row
+lock and, for edits, checks that the writer saw the latest version (optimistic
+concurrency).
 
-Callers are views that have already checked, through ``delegations.selectors``,
-that the user is a member of the delegation. Every accepted write creates a
-history record (django-simple-history), so no version is ever lost.
+Callers are views that have already checked, through ``delegations.permissions``,
+that the user is a member of the delegation. Every accepted write creates a history
+record (django-simple-history), so no version is ever lost.
 """
 
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from sessions.models import GuidanceQuestion, Session
+from delegations import permissions
+from sessions.models import GuidanceQuestion
 
 from .models import ActionItem, ActionPlan, Answer, Summary, TARequest
 
@@ -33,10 +35,9 @@ class StaleEdit(Exception):
         self.current = current
 
 
-def _ensure_writable(session):
-    reason = session.closed_reason()
-    if reason is not None:
-        raise WritingClosed(str(reason))
+def _ensure(decision):
+    if not decision:
+        raise WritingClosed(decision.reason)
 
 
 def summary_get_or_create(*, delegation, session):
@@ -63,12 +64,12 @@ def answer_save(*, delegation, question, data, user):
     saved answer with its new version. Saves of one delegation are serialised on
     its summary row, so a submit and a save never interleave.
     """
-    _ensure_writable(question.session)
+    _ensure(permissions.can_write_summary(Summary(session=question.session)))
     summary, _created = Summary.objects.select_for_update().get_or_create(
         delegation=delegation, session=question.session
     )
-    if summary.status == Summary.Status.SUBMITTED:
-        raise WritingClosed(_("This summary has been submitted. Reopen it to edit."))
+    summary.session = question.session
+    _ensure(permissions.can_write_summary(summary))
     answer = Answer.objects.select_for_update().filter(summary=summary, question=question).first()
     current_version = answer.version if answer else 0
     same = answer is not None and (answer.text, answer.discussed, answer.language) == (
@@ -121,10 +122,10 @@ def answer_restore(*, answer, history_id, user):
 @transaction.atomic
 def summary_details_save(*, summary, participants, rapporteur, base_version, user):
     """Save participants and rapporteur, with the same version check as answers."""
-    _ensure_writable(summary.session)
+    session = summary.session
     summary = Summary.objects.select_for_update().get(pk=summary.pk)
-    if summary.status == Summary.Status.SUBMITTED:
-        raise WritingClosed(_("This summary has been submitted. Reopen it to edit."))
+    summary.session = session
+    _ensure(permissions.can_write_summary(summary))
     if base_version != summary.version:
         raise StaleEdit(summary)
     if summary.participants == participants and summary.rapporteur == rapporteur:
@@ -140,7 +141,7 @@ def summary_details_save(*, summary, participants, rapporteur, base_version, use
 @transaction.atomic
 def summary_submit(*, summary, user):
     """Mark the summary submitted; allowed while the session is writable."""
-    _ensure_writable(summary.session)
+    _ensure(permissions.can_change_summary_status(summary))
     summary = Summary.objects.select_for_update().get(pk=summary.pk)
     summary.status = Summary.Status.SUBMITTED
     summary.submitted_by = user
@@ -152,7 +153,7 @@ def summary_submit(*, summary, user):
 @transaction.atomic
 def summary_reopen(*, summary, user):
     """Back to draft so the delegation can edit again, until the session closes."""
-    _ensure_writable(summary.session)
+    _ensure(permissions.can_change_summary_status(summary))
     summary = Summary.objects.select_for_update().get(pk=summary.pk)
     summary.status = Summary.Status.DRAFT
     summary.save()
@@ -162,7 +163,7 @@ def summary_reopen(*, summary, user):
 @transaction.atomic
 def summary_timer_start(*, summary, restart=False):
     """Start the delegation's countdown; every laptop of the delegation sees the same one."""
-    _ensure_writable(summary.session)
+    _ensure(permissions.can_change_summary_status(summary))
     summary = Summary.objects.select_for_update().get(pk=summary.pk)
     if summary.timer_started_at is None or restart:
         summary.timer_started_at = timezone.now()
@@ -173,26 +174,8 @@ def summary_timer_start(*, summary, restart=False):
 # --- Day 3: the plan of actions and TA requests -------------------------------------
 
 
-def plan_closed_reason(delegation):
-    """Why the delegation's plan is read-only, or ``None`` while it can be edited.
-
-    The plan follows the workshop's action-planning session (kind "action_planning");
-    a workshop without one keeps plans editable.
-    """
-    session = (
-        Session.objects.filter(
-            workshop_id=delegation.workshop_id, kind=Session.Kind.ACTION_PLANNING
-        )
-        .order_by("order", "day")
-        .first()
-    )
-    return session.closed_reason() if session else None
-
-
 def _ensure_plan_writable(delegation):
-    reason = plan_closed_reason(delegation)
-    if reason is not None:
-        raise WritingClosed(str(reason))
+    _ensure(permissions.can_edit_plan(delegation))
 
 
 def plan_get_or_create(*, delegation):

@@ -161,7 +161,7 @@ TASKS = {
     }
 }
 
-CSRF_FAILURE_VIEW = "sessions.views.csrf_failure"
+CSRF_FAILURE_VIEW = "workshop_portal.views.csrf_failure"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,13 +1,19 @@
 """A delegation's PDF documents: read with :func:`plan_document`, render with
-:func:`render_action_plan` / :func:`render_ta_requests` (bytes in, bytes out)."""
+:func:`render_document` (frozen data in, a ``RenderedFile`` out), served through the
+fingerprint cache of :mod:`summaries.pdf.cache`. The engine that turns HTML into PDF
+is ``workshop_portal.pdf``."""
+
+from workshop_portal.pdf import RenderedFile, UnsafeResourceError
 
 from .documents import PlanDocument, plan_document
-from .render import UnsafeResourceError, render_action_plan, render_ta_requests
+from .render import render_action_plan, render_document, render_ta_requests
 
 __all__ = [
     "PlanDocument",
+    "RenderedFile",
     "UnsafeResourceError",
     "plan_document",
     "render_action_plan",
+    "render_document",
     "render_ta_requests",
 ]

@@ -14,12 +14,14 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from delegations.models import Delegation
 from sessions.i18n import Localized, localized
 from sessions.models import GuidanceQuestion
 
 from ..models import PLAN_HORIZON_MONTHS, ActionItem, ActionPlan, Answer, TARequest
+from . import labels
 from .labels import money
 
 
@@ -61,26 +63,84 @@ class SessionEntry:
 
 
 @dataclass(frozen=True)
-class ActionEntry:
+class FieldRow:
+    """One line of an item's table of fields in a PDF."""
+
+    label: str
+    value: object = ""
+    localized: Localized | None = None
+    is_text: bool = False  # typed text: keeps its line breaks
+
+
+HORIZON = PLAN_HORIZON_MONTHS
+
+
+class _ItemEntry:
+    """A plan item as the PDFs show it: ``values`` holds the model's
+    ``EDITABLE_FIELDS`` by name (the intervention area as an :class:`Area`, the linked
+    action as its title), readable as attributes (``entry.title``)."""
+
+    model = None
+    # Shown with another field (the cost with its currency, the months together)
+    # or as the item's heading.
+    _folded = ("title", "currency", "end_month")
+
+    def __getattr__(self, name):
+        values = self.__dict__.get("values", {})
+        if name in values:
+            return values[name]
+        raise AttributeError(name)
+
+    @property
+    def cost_display(self):
+        return money(self.estimated_cost, self.currency)
+
+    @property
+    def rows(self):
+        """The item's fields in ``EDITABLE_FIELDS`` order, labelled and formatted in
+        the active language."""
+        item_labels = labels.FIELD_LABELS[self.model]
+        rows = []
+        for name in self.model.EDITABLE_FIELDS:
+            if name in self._folded:
+                continue
+            rows.append(self._row(name, item_labels[name], self.values[name]))
+        return tuple(rows)
+
+    def _row(self, name, label, value):
+        field = self.model._meta.get_field(name)
+        if name == "intervention_area":
+            return FieldRow(label, localized=value.name) if value else FieldRow(label, "—")
+        if name == "estimated_cost":
+            return FieldRow(label, self.cost_display)
+        if name == "start_month":
+            return FieldRow(
+                gettext("Months"),
+                gettext("Months %(start)s–%(end)s of %(horizon)s")
+                % {"start": self.start_month, "end": self.end_month, "horizon": HORIZON},
+            )
+        if name == "action":
+            number = self.action_number
+            return FieldRow(label, f"{number}. {value}" if number else "—")
+        if field.choices:
+            return FieldRow(label, dict(field.flatchoices).get(value, value))
+        shown = value if value not in ("", None) else "—"
+        return FieldRow(label, shown, is_text=isinstance(value, str))
+
+
+@dataclass(frozen=True)
+class ActionEntry(_ItemEntry):
+    model = ActionItem
+
     number: int  # position in the plan, from 1
-    title: str
-    description: str
-    area: Area | None
-    milestone: str
-    start_month: int
-    end_month: int
-    responsible: str
-    partners: str
-    resources_needed: str
-    estimated_cost: Decimal | None
-    currency: str
+    values: dict
     language: str
     prefilled: bool
     source: Source | None
 
     @property
-    def cost_display(self):
-        return money(self.estimated_cost, self.currency)
+    def area(self):
+        return self.intervention_area
 
     @property
     def timeline_left(self):
@@ -94,27 +154,23 @@ class ActionEntry:
 
 
 @dataclass(frozen=True)
-class TARequestEntry:
+class TARequestEntry(_ItemEntry):
+    model = TARequest
+
     number: int
-    title: str
-    area: Area | None
-    need: str
-    kind: str
-    preferred_provider: str
-    timeframe_months: int | None
-    estimated_cost: Decimal | None
-    currency: str
-    priority: str
-    status: str
+    values: dict
     language: str
     prefilled: bool
     action_number: int | None
-    action_title: str
     source: Source | None
 
     @property
-    def cost_display(self):
-        return money(self.estimated_cost, self.currency)
+    def area(self):
+        return self.intervention_area
+
+    @property
+    def action_title(self):
+        return self.action
 
     # Choice labels are lazy: they come out in the language active while rendering.
     @property
@@ -152,6 +208,8 @@ class PlanDocument:
     workshop_start: dt.date
     workshop_end: dt.date
     workshop_venue: Localized
+    workshop_slug: str
+    delegation_slug: str
     delegation_name: str
     delegation_kind: str
     delegation_language: str
@@ -231,7 +289,7 @@ def plan_document(*, delegation, language=None, now=None):
     ``language`` (default: the delegation's document language) must be one of the
     workshop's languages, else ``ValueError``. Workshop and question texts are read
     in that language with a visible fallback; what the delegation wrote is kept as
-    written. The caller has checked access (``delegations.selectors``). Five
+    written. The caller has checked access (``delegations.permissions``). Five
     queries at most, however many answers and items the delegation has.
     """
     workshop = delegation.workshop
@@ -282,6 +340,13 @@ def plan_document(*, delegation, language=None, now=None):
             )
         )
 
+    def item_values(item):
+        values = {name: getattr(item, name) for name in type(item).EDITABLE_FIELDS}
+        values["intervention_area"] = area(item.intervention_area)
+        if "action" in values:
+            values["action"] = item.action.title if item.action else ""
+        return values
+
     source_related = ("intervention_area", "source_answer__question__session")
     action_rows = list(
         ActionItem.objects.filter(delegation=delegation).select_related(*source_related)
@@ -289,17 +354,7 @@ def plan_document(*, delegation, language=None, now=None):
     actions = tuple(
         ActionEntry(
             number=number,
-            title=item.title,
-            description=item.description,
-            area=area(item.intervention_area),
-            milestone=item.milestone,
-            start_month=item.start_month,
-            end_month=item.end_month,
-            responsible=item.responsible,
-            partners=item.partners,
-            resources_needed=item.resources_needed,
-            estimated_cost=item.estimated_cost,
-            currency=item.currency,
+            values=item_values(item),
             language=item.language,
             prefilled=item.prefilled,
             source=_source(item.source_answer),
@@ -313,20 +368,10 @@ def plan_document(*, delegation, language=None, now=None):
     ta_requests = tuple(
         TARequestEntry(
             number=number,
-            title=item.title,
-            area=area(item.intervention_area),
-            need=item.need,
-            kind=item.kind,
-            preferred_provider=item.preferred_provider,
-            timeframe_months=item.timeframe_months,
-            estimated_cost=item.estimated_cost,
-            currency=item.currency,
-            priority=item.priority,
-            status=item.status,
+            values=item_values(item),
             language=item.language,
             prefilled=item.prefilled,
             action_number=action_numbers.get(item.action_id),
-            action_title=item.action.title if item.action else "",
             source=_source(item.source_answer),
         )
         for number, item in enumerate(ta_rows, start=1)
@@ -338,6 +383,8 @@ def plan_document(*, delegation, language=None, now=None):
         workshop_start=workshop.start_date,
         workshop_end=workshop.end_date,
         workshop_venue=localized(workshop, "venue", language, fallbacks),
+        workshop_slug=workshop.slug,
+        delegation_slug=delegation.slug,
         delegation_name=delegation.name,
         delegation_kind=delegation.kind,
         delegation_language=delegation.language,

@@ -15,38 +15,13 @@ def _verbose_names(model, names):
     return {name: capfirst(model._meta.get_field(name).verbose_name) for name in names}
 
 
-ACTION = _verbose_names(
-    ActionItem,
-    (
-        "title",
-        "description",
-        "intervention_area",
-        "milestone",
-        "start_month",
-        "end_month",
-        "responsible",
-        "partners",
-        "resources_needed",
-        "estimated_cost",
-        "source_answer",
-    ),
-)
-TA_REQUEST = _verbose_names(
-    TARequest,
-    (
-        "title",
-        "intervention_area",
-        "need",
-        "kind",
-        "preferred_provider",
-        "timeframe_months",
-        "estimated_cost",
-        "priority",
-        "action",
-        "status",
-        "source_answer",
-    ),
-)
+# Every editable field of an item (``EDITABLE_FIELDS``) and where it was drafted from.
+FIELD_LABELS = {
+    model: _verbose_names(model, (*model.EDITABLE_FIELDS, "source_answer"))
+    for model in (ActionItem, TARequest)
+}
+ACTION = FIELD_LABELS[ActionItem]
+TA_REQUEST = FIELD_LABELS[TARequest]
 
 
 def money(amount, currency):

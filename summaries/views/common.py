@@ -3,8 +3,10 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+
+from ..exports import attachment_disposition
 
 
 def json_login_required(view):
@@ -54,3 +56,14 @@ def closed_refusal(exc):
 
 def wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
+
+
+def file_response(output):
+    """A download of a :class:`~workshop_portal.pdf.RenderedFile`, named as its
+    renderer named it."""
+    name, _dot, extension = output.filename.rpartition(".")
+    return HttpResponse(
+        output.content,
+        content_type=output.content_type,
+        headers={"Content-Disposition": attachment_disposition(name, extension)},
+    )

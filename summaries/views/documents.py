@@ -5,12 +5,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from delegations.selectors import delegation_for, workshop_for, workshop_for_organiser
+from delegations.permissions import delegation_for, workshop_for, workshop_for_organiser
 
 from .. import bundles
 from ..exports import attachment_disposition
 from ..models import Bundle, RenderedDocument
+from ..pdf.cache import document_file
 from ..tasks import build_bundle
+from .common import file_response
 
 
 @login_required
@@ -21,15 +23,8 @@ def document_download(request, workshop, delegation, kind):
     language = request.GET.get("lang") or access.delegation.language
     if kind not in RenderedDocument.Kind.values or language not in workshop.language_codes:
         raise Http404("No such document.")
-    pdf, _rendered = bundles.document_pdf(
-        delegation=access.delegation, kind=kind, language=language
-    )
-    name = f"{workshop.slug}_{access.delegation.name}_{kind}"
-    return HttpResponse(
-        pdf,
-        content_type="application/pdf",
-        headers={"Content-Disposition": attachment_disposition(name, "pdf")},
-    )
+    output, _rendered = document_file(delegation=access.delegation, kind=kind, language=language)
+    return file_response(output)
 
 
 @login_required

@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from delegations.selectors import delegation_for, workshop_for
+from delegations import permissions
+from delegations.permissions import delegation_for, workshop_for
 
 from .. import selectors, services
 from ..forms import PLAN_FORMS
@@ -78,7 +79,7 @@ def plan_page(request, workshop, delegation, bound=None):
             "ta_requests": [(item, form_for("ta", item)) for item in items.ta_requests],
             "new_action": form_for("action"),
             "new_ta": form_for("ta"),
-            "closed_reason": services.plan_closed_reason(access.delegation),
+            "write": permissions.can_edit_plan(access.delegation, access=access),
         },
     )
 

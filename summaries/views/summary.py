@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from delegations.selectors import (
+from delegations import permissions
+from delegations.permissions import (
     delegation_access,
     delegation_for,
     own_delegation,
@@ -32,7 +33,7 @@ def _find_summary(request, workshop, delegation, session, *, create):
     """
     access = delegation_access(request.user, workshop, delegation)
     workshop = access.delegation.workshop
-    session = selectors.session_for(request.user, workshop, session, as_member=access.can_edit)
+    session = permissions.session_for(request.user, workshop, session, as_member=access.can_edit)
     if create and access.can_edit:
         summary = services.summary_get_or_create(delegation=access.delegation, session=session)
     else:
@@ -74,7 +75,7 @@ def answer_save(request, workshop, delegation, session, number):
     access = delegation_access(request.user, workshop, delegation)
     if not access.can_edit:
         raise Http404("Read-only access.")
-    question = selectors.question_for(
+    question = permissions.question_for(
         workshop=access.delegation.workshop, session_code=session, number=number
     )
     form = AnswerForm(request.POST)
@@ -173,10 +174,8 @@ def summary_page(request, workshop, delegation, session):
             "delegation": access.delegation,
             "posted": posted,
             "details_conflict": details_conflict,
-            "closed_reason": summary.session.closed_reason(),
-            "can_write": access.can_edit
-            and summary.session.is_writable
-            and summary.status != Summary.Status.SUBMITTED,
+            "write": permissions.can_write_summary(summary, access=access),
+            "status_change": permissions.can_change_summary_status(summary, access=access),
             "content_languages": [(c, content_language_name(c)) for c in workshop.language_codes],
             "all_content_languages": settings.CONTENT_LANGUAGES,
             "answer_max_length": settings.ANSWER_MAX_LENGTH,
@@ -298,7 +297,7 @@ def answer_history(request, workshop, delegation, session, number):
             "summary": summary,
             "versions": versions,
             "access": access,
-            "closed_reason": summary.session.closed_reason(),
+            "write": permissions.can_write_summary(summary, access=access),
         },
     )
 
@@ -325,7 +324,7 @@ def session_entry(request, workshop, session):
     """The session link on the workshop page: a member's own summary, or for
     organisers and facilitators the list of delegations' summaries."""
     workshop = workshop_for(request.user, workshop)
-    session = selectors.session_for(request.user, workshop, session)
+    session = permissions.session_for(request.user, workshop, session)
     delegation = own_delegation(request.user, workshop)
     if delegation is not None:
         return redirect(
@@ -345,7 +344,7 @@ def session_entry(request, workshop, session):
 def delegation_page(request, workshop, delegation):
     workshop = workshop_for(request.user, workshop)
     access = delegation_for(request.user, workshop, delegation)
-    sessions = list(selectors.sessions_visible_to(request.user, workshop))
+    sessions = list(permissions.sessions_visible_to(request.user, workshop))
     return render(
         request,
         "summaries/delegation.html",

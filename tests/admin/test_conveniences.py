@@ -172,7 +172,7 @@ def test_session_duplicate_code_clash_raises(source, target):
 
 def preview_url(session):
     return reverse(
-        "sessions:session_preview", kwargs={"workshop": session.workshop.slug, "session": "V"}
+        "summaries:session_preview", kwargs={"workshop": session.workshop.slug, "session": "V"}
     )
 
 

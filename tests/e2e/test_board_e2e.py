@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def board_url(live_server, workshop, query="every=1"):
-    return f"{live_server.url}{reverse('delegations:board', args=[workshop.slug])}?{query}"
+    return f"{live_server.url}{reverse('summaries:board', args=[workshop.slug])}?{query}"
 
 
 def save_answer(delegation, session, user, number, text):

@@ -10,8 +10,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from summaries import services
-from summaries.bundles import document_pdf
 from summaries.models import Bundle
+from summaries.pdf.cache import document_file
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_member_downloads_action_plan_pdf(client, senegal_plan, member_a):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
         'attachment; filename="regional_senegal_action_plan.pdf"; '
-        "filename*=UTF-8''regional_Senegal_action_plan.pdf"
+        "filename*=UTF-8''regional_senegal_action_plan.pdf"
     )
     assert response.content.startswith(b"%PDF-")
 
@@ -50,13 +50,13 @@ def test_document_in_a_language_the_workshop_does_not_run_in_is_404(client, sene
 
 
 def test_document_cache_reuses_unchanged_pdf(senegal_plan):
-    first, rendered_first = document_pdf(delegation=senegal_plan, kind="action_plan")
-    second, rendered_second = document_pdf(delegation=senegal_plan, kind="action_plan")
+    first, rendered_first = document_file(delegation=senegal_plan, kind="action_plan")
+    second, rendered_second = document_file(delegation=senegal_plan, kind="action_plan")
     assert (rendered_first, rendered_second, first == second) == (True, False, True)
 
 
 def test_document_cache_renders_again_after_an_edit(senegal_plan, session, member_a):
-    document_pdf(delegation=senegal_plan, kind="action_plan")
+    document_file(delegation=senegal_plan, kind="action_plan")
     answer = session.questions.get(number=1).answers.get()
     services.answer_save(
         delegation=senegal_plan,
@@ -66,7 +66,7 @@ def test_document_cache_renders_again_after_an_edit(senegal_plan, session, membe
         ),
         user=member_a,
     )
-    _pdf, rendered = document_pdf(delegation=senegal_plan, kind="action_plan")
+    _pdf, rendered = document_file(delegation=senegal_plan, kind="action_plan")
     assert rendered is True
 
 

@@ -23,7 +23,7 @@ from summaries.pdf import (
     render_action_plan,
     render_ta_requests,
 )
-from summaries.pdf.render import html_to_pdf
+from workshop_portal.pdf import html_to_pdf
 
 from .conftest import SENEGAL_ACTIONS, SENEGAL_ANSWERS, THAI_ANSWER, write_answers
 
@@ -315,7 +315,7 @@ def test_plan_document_query_count_does_not_grow_with_items(
 
 
 def test_action_plan_pdf_shows_delegation_actions_and_answers(senegal_plan):
-    text = pdf_text(render_action_plan(plan_document(delegation=senegal_plan, now=NOW)))
+    text = pdf_text(render_action_plan(plan_document(delegation=senegal_plan, now=NOW)).content)
     expected = [
         "Senegal",
         *(action["title"] for action in SENEGAL_ACTIONS),
@@ -325,21 +325,21 @@ def test_action_plan_pdf_shows_delegation_actions_and_answers(senegal_plan):
 
 
 def test_action_plan_pdf_shows_area_totals_per_currency(senegal_plan):
-    text = pdf_text(render_action_plan(english(senegal_plan)))
+    text = pdf_text(render_action_plan(english(senegal_plan)).content)
     assert "Total estimated cost 15,000.00 USD 8,000.00 EUR" in text
 
 
 def test_action_plan_pdf_amounts_in_the_document_language(senegal_plan):
-    text = pdf_text(render_action_plan(plan_document(delegation=senegal_plan, now=NOW)))
+    text = pdf_text(render_action_plan(plan_document(delegation=senegal_plan, now=NOW)).content)
     assert "22 500,50 USD" in text  # French grouping (a no-break space, read as a space)
 
 
 def test_action_plan_pdf_shows_action_months(senegal_plan):
-    assert "Months 4–12" in pdf_text(render_action_plan(english(senegal_plan)))
+    assert "Months 4–12" in pdf_text(render_action_plan(english(senegal_plan)).content)
 
 
 def test_ta_requests_pdf_shows_every_request_and_its_linked_action(senegal_plan):
-    text = pdf_text(render_ta_requests(english(senegal_plan)))
+    text = pdf_text(render_ta_requests(english(senegal_plan)).content)
     expected = [
         "Senegal",
         "1. Expertise en budgétisation",
@@ -352,7 +352,7 @@ def test_ta_requests_pdf_shows_every_request_and_its_linked_action(senegal_plan)
 
 
 def test_action_plan_pdf_pages_and_bookmarks(senegal_plan):
-    pdf = render_action_plan(english(senegal_plan))
+    pdf = render_action_plan(english(senegal_plan)).content
     assert len(PdfReader(BytesIO(pdf)).pages) == 3
     assert outline(pdf) == [
         (1, "Action plan"),
@@ -369,7 +369,7 @@ def test_action_plan_pdf_pages_and_bookmarks(senegal_plan):
 
 
 def test_ta_requests_pdf_pages_and_bookmarks(senegal_plan):
-    pdf = render_ta_requests(english(senegal_plan))
+    pdf = render_ta_requests(english(senegal_plan)).content
     assert len(PdfReader(BytesIO(pdf)).pages) == 2
     assert outline(pdf) == [
         (1, "TA requests"),
@@ -382,12 +382,12 @@ def test_ta_requests_pdf_pages_and_bookmarks(senegal_plan):
 
 
 def test_pdf_page_numbers_in_the_footer(senegal_plan):
-    texts = page_texts(render_action_plan(english(senegal_plan)))
+    texts = page_texts(render_action_plan(english(senegal_plan)).content)
     assert [f"Page {n} of 3" in text for n, text in enumerate(texts, start=1)] == [True] * 3
 
 
 def test_pdf_running_header_names_the_delegation_after_the_cover(senegal_plan):
-    texts = page_texts(render_action_plan(english(senegal_plan)))
+    texts = page_texts(render_action_plan(english(senegal_plan)).content)
     # The margin boxes come last in each page's text: header left, right, footer.
     assert [
         text.endswith(f"Senegal Action plan · DRAFT Regional workshop Page {n} of 3")
@@ -397,7 +397,7 @@ def test_pdf_running_header_names_the_delegation_after_the_cover(senegal_plan):
 
 
 def test_pdf_metadata(senegal_plan):
-    reader = PdfReader(BytesIO(render_ta_requests(english(senegal_plan))))
+    reader = PdfReader(BytesIO(render_ta_requests(english(senegal_plan)).content))
     assert (
         reader.metadata.title,
         reader.metadata.author,
@@ -407,30 +407,30 @@ def test_pdf_metadata(senegal_plan):
 
 
 def test_pdf_language_is_the_document_language(senegal_plan):
-    reader = PdfReader(BytesIO(render_action_plan(plan_document(delegation=senegal_plan))))
+    reader = PdfReader(BytesIO(render_action_plan(plan_document(delegation=senegal_plan)).content))
     assert str(reader.trailer["/Root"]["/Lang"]) == "fr"
 
 
 @pytest.mark.parametrize("render", [render_action_plan, render_ta_requests])
 def test_pdf_draft_mark_on_every_page(senegal_plan, render):
-    texts = page_texts(render(english(senegal_plan)))
+    texts = page_texts(render(english(senegal_plan)).content)
     assert [text.count("DRAFT") for text in texts] == [2] * len(texts)  # watermark + header
 
 
 @pytest.mark.parametrize("render", [render_action_plan, render_ta_requests])
 def test_pdf_no_draft_mark_once_final(senegal_plan, member_a, render):
     services.plan_set_status(delegation=senegal_plan, status=ActionPlan.Status.FINAL, user=member_a)
-    text = pdf_text(render(english(senegal_plan)))
+    text = pdf_text(render(english(senegal_plan)).content)
     assert ("DRAFT" in text, "Status Final" in text) == (False, True)
 
 
 def test_pdf_uses_only_the_shipped_fonts(senegal_plan):
-    pdf = render_action_plan(plan_document(delegation=senegal_plan, now=NOW))
+    pdf = render_action_plan(plan_document(delegation=senegal_plan, now=NOW)).content
     assert font_names(pdf) == {"Noto-Sans", "Noto-Sans-Bold"}
 
 
 def test_thai_pdf_extracts_the_answer_and_embeds_noto_sans_thai(thai_delegation):
-    pdf = render_action_plan(plan_document(delegation=thai_delegation, now=NOW))
+    pdf = render_action_plan(plan_document(delegation=thai_delegation, now=NOW)).content
     assert (THAI_ANSWER in pdf_text(pdf), font_names(pdf)) == (
         True,
         {"Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Thai", "Noto-Sans-Thai-Bold"},
@@ -438,7 +438,9 @@ def test_thai_pdf_extracts_the_answer_and_embeds_noto_sans_thai(thai_delegation)
 
 
 def test_thai_pdf_language_is_thai(thai_delegation):
-    reader = PdfReader(BytesIO(render_action_plan(plan_document(delegation=thai_delegation))))
+    reader = PdfReader(
+        BytesIO(render_action_plan(plan_document(delegation=thai_delegation)).content)
+    )
     assert str(reader.trailer["/Root"]["/Lang"]) == "th"
 
 
@@ -453,7 +455,9 @@ def test_action_plan_labels_in_french(senegal_plan):
         "No French translation of 'Action plan': compile the French catalogue "
         "(manage.py compilemessages, locale/fr/LC_MESSAGES/django.mo)."
     )
-    texts = page_texts(render_action_plan(plan_document(delegation=senegal_plan, language="fr")))
+    texts = page_texts(
+        render_action_plan(plan_document(delegation=senegal_plan, language="fr")).content
+    )
     assert (
         texts[0].startswith(f"{draft} {label} Senegal"),
         texts[0].endswith(pages % {"page": 1, "pages": len(texts)}),
@@ -461,7 +465,7 @@ def test_action_plan_labels_in_french(senegal_plan):
 
 
 def test_user_text_keeps_its_line_breaks(senegal_plan):
-    pdf = render_action_plan(plan_document(delegation=senegal_plan, now=NOW))
+    pdf = render_action_plan(plan_document(delegation=senegal_plan, now=NOW)).content
     raw = PdfReader(BytesIO(pdf)).pages[0].extract_text()
     assert "Ligne budgétaire en 2027\nConsensus avec les partenaires" in raw
 
@@ -502,7 +506,7 @@ def hostile_plan(senegal_plan, session, member_a, listener):
 
 @pytest.mark.parametrize("render", [render_action_plan, render_ta_requests])
 def test_hostile_text_is_printed_literally(senegal_plan, hostile_plan, render):
-    text = pdf_text(render(plan_document(delegation=senegal_plan, now=NOW)))
+    text = pdf_text(render(plan_document(delegation=senegal_plan, now=NOW)).content)
     assert [item for item in hostile_plan if item not in text] == []
 
 
@@ -510,7 +514,7 @@ def test_hostile_text_is_printed_literally(senegal_plan, hostile_plan, render):
 def test_hostile_text_reads_no_file_and_opens_no_connection(
     senegal_plan, hostile_plan, listener, render
 ):
-    pdf = render(plan_document(delegation=senegal_plan, now=NOW))
+    pdf = render(plan_document(delegation=senegal_plan, now=NOW)).content
     reader = PdfReader(BytesIO(pdf))
     everything = decoded_bytes(pdf)
     assert (
@@ -569,7 +573,7 @@ def test_markup_reaching_weasyprint_cannot_open_connections(template, listener):
 
 @pytest.fixture
 def fetcher():
-    from summaries.pdf.fetcher import SafeURLFetcher
+    from workshop_portal.pdf.fetcher import SafeURLFetcher
 
     return SafeURLFetcher()
 
@@ -603,7 +607,7 @@ def test_fetcher_refuses_anything_but_project_fonts(fetcher, listener, url):
 def test_fetcher_refuses_a_symlink_out_of_its_root(tmp_path):
     from weasyprint.urls import FatalURLFetchingError
 
-    from summaries.pdf.fetcher import SafeURLFetcher
+    from workshop_portal.pdf.fetcher import SafeURLFetcher
 
     (tmp_path / "font.ttf").symlink_to("/etc/passwd")
     with pytest.raises(FatalURLFetchingError):
@@ -622,5 +626,5 @@ def test_fetcher_serves_data_urls(fetcher):
 
 def test_ta_requests_pdf_shows_kind_and_priority_labels(senegal_plan):
     TARequest.objects.filter(priority="high").update(kind="training")
-    text = pdf_text(render_ta_requests(english(senegal_plan)))
+    text = pdf_text(render_ta_requests(english(senegal_plan)).content)
     assert ("Kind of assistance Training" in text, "Priority High" in text) == (True, True)

@@ -1,0 +1,198 @@
+"""Reads for the delegation pages. Callers pass objects obtained through
+``delegations.permissions`` (``delegation_for``, ``session_for``...), which has
+already checked access. The organisers' reads are in ``selectors.organisers``."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from delegations.models import Delegation
+from sessions.i18n import Localized, localized
+from sessions.models import GuidanceQuestion, Session
+
+from ..models import ActionItem, ActionPlan, Answer, Summary, TARequest
+
+
+def content_language(workshop, requested=None, preferred=()):
+    """The content language to show: ``requested`` if the workshop runs in it, else
+    the first of ``preferred`` it runs in, else the workshop's default language."""
+    codes = workshop.language_codes
+    for code in (requested, *preferred):
+        if code in codes:
+            return code
+    return codes[0]
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    question: GuidanceQuestion
+    text: Localized
+    help_text: Localized
+    other_texts: tuple  # ((language, Localized), ...) in the workshop's other languages
+    answer: Answer | None
+    # After a refused plain form post: what was posted, and the server's answer.
+    posted: dict | None = None
+    conflict: Answer | None = None
+
+    @property
+    def number(self):
+        return self.question.number
+
+    @property
+    def shown_text(self):
+        if self.posted is not None:
+            return self.posted.get("text", "")
+        return self.answer.text if self.answer else ""
+
+    @property
+    def shown_discussed(self):
+        if self.posted is not None:
+            return bool(self.posted.get("discussed"))
+        return bool(self.answer and self.answer.discussed)
+
+    @property
+    def shown_version(self):
+        if self.conflict is not None:
+            return self.conflict.version
+        if self.posted is not None:
+            return self.posted.get("version", 0)
+        return self.answer.version if self.answer else 0
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    session: Session
+    summary: Summary | None  # None on a facilitator's preview
+    language: str
+    title: Localized
+    guidance: Localized
+    instructions: Localized
+    questions: tuple = field(default_factory=tuple)
+
+    @property
+    def answered_count(self):
+        return sum(1 for q in self.questions if q.answer and q.answer.text.strip())
+
+
+def session_preview(*, session, language):
+    """What a delegation's page for ``session`` shows in ``language``, with no answers
+    (a facilitator's preview; the caller checked ``session_for_preview``)."""
+    return session_page(session=session, language=language)
+
+
+def summary_page(*, summary, language):
+    """Everything the session page shows, in ``language``, in a fixed number of queries."""
+    return session_page(session=summary.session, language=language, summary=summary)
+
+
+def session_page(*, session, language, summary=None):
+    """The session's texts in ``language`` (with visible fallbacks; the question in the
+    workshop's other languages too) and, given a saved ``summary``, its answers."""
+    workshop = session.workshop
+    others = [code for code in workshop.language_codes if code != language]
+    answers = {}
+    if summary is not None and summary.pk is not None:  # readers may see an unsaved one
+        answers = {
+            answer.question_id: answer
+            for answer in Answer.objects.filter(summary=summary).select_related("edited_by")
+        }
+    fallbacks = (workshop.default_language,)
+    return SummaryPage(
+        session=session,
+        summary=summary,
+        language=language,
+        title=localized(session, "title", language, fallbacks),
+        guidance=localized(session, "guidance", language, fallbacks),
+        instructions=localized(session, "instructions", language, fallbacks),
+        questions=tuple(
+            _question_view(question, language, others, fallbacks, answers.get(question.pk))
+            for question in session.questions.all()
+        ),
+    )
+
+
+def _question_view(question, language, others, fallbacks, answer):
+    text = localized(question, "text", language, fallbacks)
+    return QuestionView(
+        question=question,
+        text=text,
+        help_text=localized(question, "help_text", language, fallbacks),
+        # The question in the workshop's other languages, but not again in the one a
+        # missing translation already fell back to.
+        other_texts=tuple(
+            (code, other)
+            for code in others
+            if code != text.language
+            and (other := localized(question, "text", code, fallbacks)).text
+            and other.language == code
+        ),
+        answer=answer,
+    )
+
+
+@dataclass(frozen=True)
+class ProgressCell:
+    session: Session
+    summary: Summary | None
+    answered: int
+
+    @property
+    def state(self):
+        if self.summary is None or (self.answered == 0 and self.summary.version == 1):
+            return "not_started"
+        return self.summary.status
+
+
+def delegation_progress(*, delegation, sessions):
+    """One cell per session: not started / draft / submitted, answers written."""
+    summaries = {
+        summary.session_id: summary
+        for summary in Summary.objects.filter(
+            delegation=delegation, session__in=sessions
+        ).prefetch_related(Prefetch("answers", queryset=Answer.objects.only("summary_id", "text")))
+    }
+    cells = []
+    for session in sessions:
+        summary = summaries.get(session.pk)
+        answered = sum(1 for a in summary.answers.all() if a.text.strip()) if summary else 0
+        cells.append(ProgressCell(session=session, summary=summary, answered=answered))
+    return cells
+
+
+def session_overview(session):
+    """For organisers: every delegation of the session's workshop with its summary."""
+    summaries = {
+        summary.delegation_id: summary
+        for summary in Summary.objects.filter(session=session).prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.only("summary_id", "text"))
+        )
+    }
+    rows = []
+    for delegation in Delegation.objects.filter(workshop=session.workshop_id):
+        summary = summaries.get(delegation.pk)
+        answered = sum(1 for a in summary.answers.all() if a.text.strip()) if summary else 0
+        rows.append((delegation, ProgressCell(session=session, summary=summary, answered=answered)))
+    return rows
+
+
+@dataclass(frozen=True)
+class PlanItems:
+    plan: ActionPlan | None
+    actions: tuple
+    ta_requests: tuple
+
+    @property
+    def is_final(self):
+        return self.plan is not None and self.plan.status == ActionPlan.Status.FINAL
+
+
+def plan_items(*, delegation):
+    """The delegation's plan, actions and TA requests, in order, in three queries."""
+    related = ("intervention_area", "source_answer__question__session")
+    return PlanItems(
+        plan=ActionPlan.objects.filter(delegation=delegation).first(),
+        actions=tuple(ActionItem.objects.filter(delegation=delegation).select_related(*related)),
+        ta_requests=tuple(
+            TARequest.objects.filter(delegation=delegation).select_related(*related, "action")
+        ),
+    )

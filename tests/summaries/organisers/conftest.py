@@ -1,0 +1,134 @@
+"""Fixtures for the organisers' pages: delegations in several scripts with answers,
+plans, actions and TA requests. Answers go through the same service as the pages."""
+
+from decimal import Decimal
+
+import pytest
+
+from delegations.models import Delegation
+from sessions.models import InterventionArea
+from summaries import services
+from summaries.models import ActionItem, ActionPlan, Summary, TARequest
+
+THAI_TITLE = "ชุมชนเลือกหมวดหมู่สังคมสูงวัย"
+VIETNAMESE_TITLE = "Sự tham gia của tỉnh"
+
+
+def write_answers(delegation, session, user, answers, language):
+    """Save ``{number: text}`` as ``user`` of ``delegation``; returns the answers."""
+    return {
+        number: services.answer_save(
+            delegation=delegation,
+            question=session.questions.get(number=number),
+            data=services.AnswerInput(text=text, discussed=True, language=language, base_version=0),
+            user=user,
+        )
+        for number, text in answers.items()
+    }
+
+
+def submit(delegation, session, user):
+    services.summary_submit(
+        summary=Summary.objects.get(delegation=delegation, session=session), user=user
+    )
+
+
+@pytest.fixture
+def areas(db):
+    return {
+        "engagement": InterventionArea.objects.create(
+            code="community-engagement",
+            order=1,
+            name_en="Community engagement",
+            name_fr="Engagement communautaire",
+        ),
+        "financing": InterventionArea.objects.create(
+            code="financing", order=2, name_en="Sustainable financing", name_fr=""
+        ),
+    }
+
+
+@pytest.fixture
+def thai_community(workshop):
+    return Delegation.objects.create(
+        workshop=workshop,
+        name="ชุมชนบ้านหนองบัว",
+        slug="nong-bua",
+        kind=Delegation.Kind.COMMUNITY,
+        language="th",
+    )
+
+
+@pytest.fixture
+def vietnamese_province(workshop):
+    return Delegation.objects.create(
+        workshop=workshop,
+        name="Tỉnh Điện Biên",
+        slug="dien-bien",
+        kind=Delegation.Kind.PROVINCE,
+        language="vi",
+    )
+
+
+@pytest.fixture
+def partner_items(session, delegation_a, thai_community, vietnamese_province, member_a, areas):
+    """Two actions and three TA requests across three delegations, in three scripts."""
+    answers = write_answers(delegation_a, session, member_a, {4: "Ligne budgétaire en 2027"}, "fr")
+    budget = ActionItem.objects.create(
+        delegation=delegation_a,
+        title="Inscrire la santé communautaire au budget 2027",
+        description="Préparer une note.\nDeux réunions.",
+        intervention_area=areas["financing"],
+        milestone="Ligne votée",
+        start_month=1,
+        end_month=9,
+        responsible="Direction de la santé communautaire",
+        partners="UNICEF, OMS",
+        resources_needed="Consultant national",
+        estimated_cost=Decimal("15000.00"),
+        currency="USD",
+        source_answer=answers[4],
+        language="fr",
+        order=1,
+    )
+    ActionItem.objects.create(
+        delegation=thai_community,
+        title=THAI_TITLE,
+        intervention_area=areas["engagement"],
+        start_month=2,
+        end_month=6,
+        language="th",
+    )
+    TARequest.objects.create(
+        delegation=delegation_a,
+        title="Estimer le coût du paquet communautaire",
+        need="Appui à l'estimation des coûts",
+        kind=TARequest.Kind.FINANCING,
+        preferred_provider="OMS",
+        timeframe_months=6,
+        estimated_cost=Decimal("8000.50"),
+        currency="EUR",
+        priority=TARequest.Priority.HIGH,
+        status=TARequest.Status.FINAL,
+        action=budget,
+        intervention_area=areas["financing"],
+        source_answer=answers[4],
+        language="fr",
+    )
+    TARequest.objects.create(
+        delegation=thai_community,
+        title=THAI_TITLE,
+        need="ผู้สูงอายุ",
+        kind=TARequest.Kind.TRAINING,
+        intervention_area=areas["engagement"],
+        language="th",
+    )
+    TARequest.objects.create(
+        delegation=vietnamese_province,
+        title=VIETNAMESE_TITLE,
+        need="- tập huấn cán bộ",
+        kind=TARequest.Kind.EXPERTISE,
+        priority=TARequest.Priority.LOW,
+        language="vi",
+    )
+    ActionPlan.objects.create(delegation=delegation_a, status=ActionPlan.Status.FINAL)
