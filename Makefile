@@ -18,10 +18,11 @@ PYTEST_N ?= 2
 LANGUAGES ?= fr
 
 # Debian packages: WeasyPrint (Pango; harfbuzz-subset makes PDFs ~5x faster), gettext
-# for the .po/.mo files; the tests also drive Debian's Chromium (never `playwright
-# install`) and read rendered PDFs with poppler-utils.
-RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
-TEST_DEBS := chromium poppler-utils
+# for the .po/.mo files, ICU's headers and pkg-config to build PyICU; the tests also
+# drive Debian's Chromium (never `playwright install`), read rendered PDFs with
+# poppler-utils and decode QR codes with zbarimg (zbar-tools).
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext libicu-dev pkg-config
+TEST_DEBS := chromium poppler-utils zbar-tools
 
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=static --ignore=staticfiles --ignore=var
 
