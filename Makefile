@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 # pytest-xdist workers (2 cores here); empty or 0 runs in one process.
 PYTEST_N ?= 2
 # Languages for `make messages`.
-LANGUAGES ?= fr
+LANGUAGES ?= fr vi th
 
 # Debian packages: WeasyPrint (Pango; harfbuzz-subset makes PDFs ~5x faster), gettext
 # for the .po/.mo files, ICU's headers and pkg-config to build PyICU; the tests also

@@ -114,7 +114,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Interface languages (UI strings in locale/) ...
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LANGUAGES = [("en", _("English")), ("fr", _("French")), ("vi", _("Vietnamese")), ("th", _("Thai"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # ... and content languages: what facilitators translate guidance into. A workshop
 # picks a subset. A missing translation falls back to English, then French, and
