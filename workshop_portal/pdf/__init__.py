@@ -12,6 +12,10 @@ HTML and CSS (images, stylesheets, ``@import``, attachments, SVG ``<image>``).
 directory, and stops the rendering on anything else, so no text a delegation types
 can make the renderer read a local file or open a network connection.
 
+WeasyPrint 70 gets Thai wrong in the text layer (copy, search, screen readers read
+"ประจา" for ประจำ): :func:`html_to_pdf` installs the carried fix of
+:mod:`workshop_portal.pdf.text_layer` before rendering.
+
 ``weasyprint`` is imported inside the functions: importing it takes ~0.6 s.
 """
 
@@ -90,7 +94,9 @@ def html_to_pdf(html, *, stylesheets=()):
     from weasyprint.urls import FatalURLFetchingError, path2url
 
     from .fetcher import SafeURLFetcher
+    from .text_layer import install
 
+    install()  # idempotent; warns and does nothing on another WeasyPrint version
     fetcher = SafeURLFetcher()
     # The @font-face rules only take effect if this one FontConfiguration is given
     # both to the stylesheets and to write_pdf.

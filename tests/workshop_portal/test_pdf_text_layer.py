@@ -1,5 +1,5 @@
 """The text layer of WeasyPrint PDFs: every Thai and Vietnamese word can be copied and
-found, on WeasyPrint 70 patched by ``workshop_portal.pdf_text_layer``.
+found, on WeasyPrint 70 patched by ``workshop_portal.pdf.text_layer``.
 
 Bare HTML, the shipped fonts, no database. Most tests run patched, and for Thai
 also unpatched as a strict xfail that documents the upstream defect (Kozea/WeasyPrint
@@ -20,9 +20,9 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from workshop_portal import pdf_text_layer
+from workshop_portal.pdf import text_layer
 
-FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
+FONTS = Path(__file__).resolve().parents[2] / "static" / "fonts"
 
 # Sara am (ำ), tone marks ่ ้ ๊ ๋, ฤ, above and below vowels; ตาม and อายุ after
 # the ำ words, because sara am reuses the glyph of า.
@@ -88,16 +88,16 @@ DOCUMENT_AND_PATCH = pytest.mark.parametrize(
 @pytest.fixture
 def patch(request):
     """WeasyPrint patched (param True, the default) or not, restored afterwards."""
-    was_installed = pdf_text_layer.is_installed()
+    was_installed = text_layer.is_installed()
     if getattr(request, "param", True):
-        assert pdf_text_layer.install(), "WeasyPrint is not the version the patch is for"
+        assert text_layer.install(), "WeasyPrint is not the version the patch is for"
     else:
-        pdf_text_layer.uninstall()
+        text_layer.uninstall()
     yield
     if was_installed:
-        pdf_text_layer.install()
+        text_layer.install()
     else:
-        pdf_text_layer.uninstall()
+        text_layer.uninstall()
 
 
 def render(body, **options):
@@ -264,15 +264,15 @@ def test_every_shown_glyph_has_a_mapping_and_only_marks_read_as_nothing(patch, d
 def test_pages_render_exactly_as_without_the_patch(document, tmp_path):
     """Substitute codes draw the same glyphs: the rasterized pages are identical."""
     html = DOCUMENTS[document][0]
-    was_installed = pdf_text_layer.is_installed()
+    was_installed = text_layer.is_installed()
     try:
-        pdf_text_layer.uninstall()
+        text_layer.uninstall()
         upstream = render(html)
-        assert pdf_text_layer.install()
+        assert text_layer.install()
         patched = render(html)
     finally:
         if not was_installed:
-            pdf_text_layer.uninstall()
+            text_layer.uninstall()
     # Different text layers for Thai (Noto Sans draws Vietnamese one glyph a letter:
     # nothing to change)...
     assert (upstream != patched) == (document == "thai")
@@ -304,10 +304,10 @@ def test_install_is_idempotent_and_uninstall_restores_weasyprint(patch):
         )
 
     patched = patched_functions()
-    assert pdf_text_layer.install() and patched_functions() == patched
-    pdf_text_layer.uninstall()
+    assert text_layer.install() and patched_functions() == patched
+    text_layer.uninstall()
     upstream = patched_functions()
-    assert not pdf_text_layer.is_installed()
+    assert not text_layer.is_installed()
     assert all(new is not old for new, old in zip(patched, upstream, strict=True))
     assert all(function.__module__.startswith("weasyprint") for function in upstream)
 
@@ -316,15 +316,15 @@ def test_install_refuses_another_weasyprint_version(monkeypatch):
     import weasyprint
     from weasyprint.draw import text as draw_text
 
-    was_installed = pdf_text_layer.is_installed()
-    pdf_text_layer.uninstall()
+    was_installed = text_layer.is_installed()
+    text_layer.uninstall()
     try:
         upstream = draw_text.draw_first_line
         monkeypatch.setattr(weasyprint, "__version__", "71.0")
         with pytest.warns(RuntimeWarning, match="written for WeasyPrint 70.0, found 71.0"):
-            assert pdf_text_layer.install() is False
-        assert (pdf_text_layer.is_installed(), draw_text.draw_first_line) == (False, upstream)
+            assert text_layer.install() is False
+        assert (text_layer.is_installed(), draw_text.draw_first_line) == (False, upstream)
     finally:
         monkeypatch.undo()
         if was_installed:
-            pdf_text_layer.install()
+            text_layer.install()
