@@ -15,6 +15,8 @@ from urllib.parse import quote
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
+from sessions.text import clean_typed_text
+
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -77,6 +79,10 @@ def table_xlsx(table):
         for column, value in enumerate(row, start=1):
             if isinstance(value, Decimal):
                 value = float(value)
+            elif isinstance(value, str):
+                # Text is cleaned when typed; rows saved before that may still hold a
+                # control character, which openpyxl refuses: one cell never fails a file.
+                value = clean_typed_text(value)
             cell = sheet.cell(row=row_number, column=column, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would store "=..." as a formula

@@ -7,20 +7,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import InterventionArea, content_language_choices
+from sessions import text as typed_text
 
 from .models import ActionItem, TARequest
 
 
 class TypedTextField(forms.CharField):
-    """Text as people type it: line ends normalised, NUL characters dropped.
-
-    PostgreSQL refuses NUL and SQLite would keep it; nobody types one on purpose
-    (it comes with pasted text), so it is removed on both, before validation.
-    """
+    """Text as people type it, cleaned at the door by ``sessions.text.clean_typed_text``
+    (line ends normalised, control characters removed) before validation, so both
+    databases and every export behave the same."""
 
     def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+        return typed_text.clean_typed_text(super().to_python(value))
 
 
 def clean_typed_text(value, *, max_length, label):

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from delegations import permissions
+from delegations.models import Delegation
+from sessions import text as typed_text
 from sessions.models import GuidanceQuestion
 
 from .models import ActionItem, ActionPlan, Answer, Summary, TARequest
@@ -103,7 +105,12 @@ def answer_save(*, delegation, question, data, user):
 
 @transaction.atomic
 def answer_restore(*, answer, history_id, user):
-    """Make an earlier version of ``answer`` the current text, as a new version."""
+    """Make an earlier version of ``answer`` the current text, as a new version.
+
+    Locks in the same order as :func:`answer_save` (the summary row, then the
+    answer), so a restore and an autosave of the same answer never deadlock.
+    """
+    Summary.objects.select_for_update().only("pk").get(pk=answer.summary_id)
     answer = Answer.objects.select_for_update().get(pk=answer.pk)
     old = answer.history.get(history_id=history_id)
     return answer_save(
@@ -214,10 +221,15 @@ def plan_item_update(*, item, data, base_version, user):
     if not changed:
         return current
     current.prefilled = False  # the delegation's own words now: prefill leaves it alone
-    current.version += 1
-    current.full_clean()
-    current.save()
-    return current
+    return _plan_item_save_version(current)
+
+
+def _plan_item_save_version(item):
+    """Store ``item`` (locked by the caller) as its next version: one history record."""
+    item.version += 1
+    item.full_clean()
+    item.save()
+    return item
 
 
 @transaction.atomic
@@ -264,6 +276,8 @@ def plan_prefill(*, delegation, user):
     Returns ``(created, refreshed)`` counts.
     """
     _ensure_plan_writable(delegation)
+    # One prefill at a time per delegation: two clicks never draft an answer twice.
+    Delegation.objects.select_for_update().only("pk").get(pk=delegation.pk)
     answers = (
         Answer.objects.filter(
             summary__delegation=delegation,
@@ -281,8 +295,13 @@ def plan_prefill(*, delegation, user):
         is_ta = answer.question.feeds == GuidanceQuestion.Feeds.TA_REQUEST
         model = TARequest if is_ta else ActionItem
         body_field = "need" if is_ta else "description"
-        fields = {"title": _draft_title(answer.text), body_field: answer.text}
-        existing = model.objects.filter(delegation=delegation, source_answer=answer).first()
+        text = typed_text.clean_typed_text(answer.text)
+        fields = {"title": _draft_title(text), body_field: text}
+        existing = (
+            model.objects.select_for_update()
+            .filter(delegation=delegation, source_answer=answer)
+            .first()
+        )
         if existing is None:
             plan_item_create(
                 delegation=delegation,
@@ -296,11 +315,12 @@ def plan_prefill(*, delegation, user):
                 user=user,
             )
             created += 1
-        elif existing.prefilled and getattr(existing, body_field) != answer.text:
+        elif existing.prefilled and getattr(existing, body_field) != text:
+            # Locked above: a person's concurrent edit either came first (then the
+            # item is no longer ``prefilled`` and stays as they wrote it) or waits.
             for name, value in fields.items():
                 setattr(existing, name, value)
-            existing.version += 1
-            existing.save()
+            _plan_item_save_version(existing)
             refreshed += 1
     return created, refreshed
 
