@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from sessions.models import InterventionArea, content_language_choices
 from sessions import text as typed_text
+from sessions.models import InterventionArea, content_language_choices
 
 from .models import ActionItem, TARequest
 
