@@ -18,6 +18,7 @@ from delegations.models import Delegation
 from sessions import text as typed_text
 from sessions.models import GuidanceQuestion
 
+from .merge import three_way
 from .models import ActionItem, ActionPlan, Answer, Summary, TARequest
 
 
@@ -30,11 +31,74 @@ class WritingClosed(Exception):
 
 
 class StaleEdit(Exception):
-    """The write was based on an old version; ``current`` is what the server holds."""
+    """The write was based on an old version and could not be merged: ``current`` is
+    what the server holds, ``merge`` (a :class:`~summaries.merge.Merge`, or ``None``
+    when nothing could be compared) says which fields conflict and holds every other
+    field already merged."""
 
-    def __init__(self, current):
+    def __init__(self, current, merge=None):
         super().__init__("stale edit")
         self.current = current
+        self.merge = merge
+
+
+# --- the versioned write ------------------------------------------------------------
+# Every unit a delegation edits (an answer, a summary's details, an action, a TA
+# request) is saved the same way: its row is locked (the summary first, for answers
+# and details, so that a submit and a save never interleave), a save based on the
+# current version is stored as the next version, and a save based on an older one is
+# merged three-way against that version (``summaries.merge``): merged and stored when
+# the two saves touched different fields or different parts of a long text, refused
+# with ``StaleEdit`` otherwise. Each accepted change is one version and one history
+# record (django-simple-history); ``merged_from`` on the returned row names the fields
+# that came from the other save.
+
+
+def _attnames(model, names):
+    return {name: model._meta.get_field(name).attname for name in names}
+
+
+def _versioned_values(row, *, base_version, mine, long_fields):
+    """The values to store on ``row`` (locked, at a newer version than ``base_version``)
+    for a save of ``mine`` (plain values by field name, relations as ids): a clean
+    merge, or ``StaleEdit``."""
+    attnames = _attnames(type(row), mine)
+    theirs = {name: getattr(row, attname) for name, attname in attnames.items()}
+    if base_version == 0:
+        fields = type(row)._meta
+        base = {name: fields.get_field(name).get_default() for name in mine}
+    else:
+        record = row.history.filter(version=base_version).order_by("-history_id").first()
+        base = {name: getattr(record, a) for name, a in attnames.items()} if record else {}
+    merge = three_way(base=base, mine=mine, theirs=theirs, long_fields=long_fields)
+    if not merge.clean:
+        raise StaleEdit(row, merge)
+    return merge
+
+
+def _versioned_write(row, *, base_version, mine, long_fields, save):
+    """Store ``mine`` on the locked ``row`` as its next version (merged if stale);
+    ``save(row)`` validates and saves. Returns ``row``, unchanged when nothing differs."""
+    merged_from = ()
+    if base_version != row.version:
+        merge = _versioned_values(
+            row, base_version=base_version, mine=mine, long_fields=long_fields
+        )
+        mine, merged_from = merge.values, merge.from_theirs
+    attnames = _attnames(type(row), mine)
+    row.merged_from = merged_from
+    if all(getattr(row, attnames[name]) == value for name, value in mine.items()):
+        return row
+    for name, value in mine.items():
+        setattr(row, attnames[name], value)
+    row.version += 1
+    save(row)
+    row.merged_from = merged_from
+    return row
+
+
+def _plain(value):
+    return value.pk if hasattr(value, "_meta") else value
 
 
 def _ensure(decision):
@@ -73,34 +137,29 @@ def answer_save(*, delegation, question, data, user):
     summary.session = question.session
     _ensure(permissions.can_write_summary(summary))
     answer = Answer.objects.select_for_update().filter(summary=summary, question=question).first()
-    current_version = answer.version if answer else 0
-    same = answer is not None and (answer.text, answer.discussed, answer.language) == (
-        data.text,
-        data.discussed,
-        data.language,
-    )
-    if same:
-        return answer  # nothing to save, whichever version the writer had seen
-    if data.base_version != current_version:
-        raise StaleEdit(answer)
+    mine = {"text": data.text, "discussed": data.discussed, "language": data.language}
     if answer is None:
+        if data.base_version != 0:
+            raise StaleEdit(None)  # removed meanwhile: nothing to merge with
         answer = Answer(summary=summary, question=question, version=0)
         if not data.text and not data.discussed:
+            answer.merged_from = ()
             return answer  # nothing written yet: no empty first version (not saved)
-    answer.text = data.text
-    answer.discussed = data.discussed
-    answer.language = data.language
-    answer.edited_by = user
-    answer.version += 1
-    # The form validated the text; skip the lookups that re-check keys we hold.
-    answer.full_clean(
-        exclude=["summary", "question", "edited_by"],
-        validate_unique=False,
-        validate_constraints=False,
+
+    def save(answer):
+        answer.edited_by = user
+        # The form validated the text; skip the lookups that re-check keys we hold.
+        answer.full_clean(
+            exclude=["summary", "question", "edited_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        # No race on creating the first answer: the summary row lock serialises writers.
+        answer.save()
+
+    return _versioned_write(
+        answer, base_version=data.base_version, mine=mine, long_fields=("text",), save=save
     )
-    # No race on creating the first answer: the summary row lock serialises writers.
-    answer.save()
-    return answer
 
 
 @transaction.atomic
@@ -133,16 +192,13 @@ def summary_details_save(*, summary, participants, rapporteur, base_version, use
     summary = Summary.objects.select_for_update().get(pk=summary.pk)
     summary.session = session
     _ensure(permissions.can_write_summary(summary))
-    if base_version != summary.version:
-        raise StaleEdit(summary)
-    if summary.participants == participants and summary.rapporteur == rapporteur:
-        return summary
-    summary.participants = participants
-    summary.rapporteur = rapporteur
-    summary.version += 1
-    summary.full_clean()
-    summary.save()
-    return summary
+    return _versioned_write(
+        summary,
+        base_version=base_version,
+        mine={"participants": participants, "rapporteur": rapporteur},
+        long_fields=("participants",),
+        save=lambda summary: (summary.full_clean(), summary.save()),
+    )
 
 
 @transaction.atomic
@@ -211,17 +267,28 @@ def plan_item_update(*, item, data, base_version, user):
     """Save an edited item if ``base_version`` is current, else raise ``StaleEdit``."""
     _ensure_plan_writable(item.delegation)
     current = type(item).objects.select_for_update(of=("self",)).get(pk=item.pk)
-    if current.version != base_version:
-        raise StaleEdit(current)
-    changed = False
-    for name, value in data.items():
-        if getattr(current, name) != value:
-            setattr(current, name, value)
-            changed = True
-    if not changed:
-        return current
-    current.prefilled = False  # the delegation's own words now: prefill leaves it alone
-    return _plan_item_save_version(current)
+
+    def save(current):
+        current.prefilled = False  # the delegation's own words now: prefill leaves it alone
+        current.full_clean()
+        current.save()
+
+    return _versioned_write(
+        current,
+        base_version=base_version,
+        mine={name: _plain(value) for name, value in data.items()},
+        long_fields=_long_fields(type(current)),
+        save=save,
+    )
+
+
+def _long_fields(model):
+    """The fields of a plan item whose edits merge within the text (its text areas)."""
+    return tuple(
+        name
+        for name in model.EDITABLE_FIELDS
+        if model._meta.get_field(name).get_internal_type() == "TextField"
+    )
 
 
 def _plan_item_save_version(item):
@@ -261,9 +328,11 @@ def plan_item_move(*, item, direction):
             type(item).objects.filter(pk=sibling.pk).update(order=position)
 
 
-def _draft_title(text, limit=120):
+def _draft_title(text, language, limit=120):
+    """The first non-empty line of ``text``, bullets removed, cut at a word boundary
+    of its ``language`` (ICU: Thai has no spaces to cut at) to ``limit`` characters."""
     first_line = next((line.strip(" -•*\t") for line in text.splitlines() if line.strip()), "")
-    return first_line if len(first_line) <= limit else first_line[: limit - 1].rstrip() + "…"
+    return typed_text.truncate_words(first_line, limit, language)
 
 
 @transaction.atomic
@@ -296,7 +365,7 @@ def plan_prefill(*, delegation, user):
         model = TARequest if is_ta else ActionItem
         body_field = "need" if is_ta else "description"
         text = typed_text.clean_typed_text(answer.text)
-        fields = {"title": _draft_title(text), body_field: text}
+        fields = {"title": _draft_title(text, answer.language), body_field: text}
         existing = (
             model.objects.select_for_update()
             .filter(delegation=delegation, source_answer=answer)

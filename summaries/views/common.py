@@ -35,8 +35,10 @@ def flat_errors(form):
     return [str(error) for errors in form.errors.values() for error in errors]
 
 
-def stale_refusal(current):
-    """409 for a save based on an old version, with what the server holds now."""
+def stale_refusal(current, merge=None):
+    """409 for a save based on an old version that could not be merged: what the
+    server holds now (``current``, the unit's JSON), and, field by field, both values
+    where the two saves conflict and every other field already merged."""
     return JsonResponse(
         {
             "error": _(
@@ -44,6 +46,8 @@ def stale_refusal(current):
                 "Both texts are shown: merge them, then save."
             ),
             "current": current,
+            "conflicts": merge.conflicts if merge else {},
+            "merged": merge.values if merge else {},
         },
         status=409,
     )

@@ -5,7 +5,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -50,6 +50,7 @@ def _item_json(item, form_class):
         "values": values,
         "text": text,
         "saved_at": item.updated_at.isoformat(),
+        "merged_from": list(getattr(item, "merged_from", ())),
     }
 
 
@@ -126,7 +127,7 @@ def plan_item_save(request, workshop, delegation, kind, pk):
                 user=request.user,
             )
         except services.StaleEdit as exc:
-            refusal = stale_refusal(_item_json(exc.current, form_class))
+            refusal = stale_refusal(_item_json(exc.current, form_class), exc.merge)
             # Without JavaScript the form comes back with the posted text, now based on
             # the current version, so that saving it again is a deliberate choice.
             posted = request.POST.copy()
@@ -151,7 +152,14 @@ def plan_item_delete(request, workshop, delegation, kind, pk):
     if not access.can_edit:
         raise Http404("Read-only access.")
     try:
-        services.plan_item_delete(item=item, base_version=int(request.POST.get("version", "0")))
+        base_version = int(request.POST.get("version", "0"))
+    except ValueError:
+        return HttpResponseBadRequest(
+            _("The version sent with this form is not a number. Reload the page and try again."),
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        services.plan_item_delete(item=item, base_version=base_version)
     except services.StaleEdit:
         messages.error(
             request, _("Someone changed this item since you opened the page; it was not removed.")

@@ -59,12 +59,19 @@ def _answer_json(answer):
         "language": answer.language if answer else "",
         "saved_at": answer.edited_at.isoformat() if answer and answer.edited_at else None,
         "saved_by": answer.edited_by.get_username() if answer and answer.edited_by else "",
+        "values": {
+            "text": answer.text if answer else "",
+            "discussed": answer.discussed if answer else False,
+            "language": answer.language if answer else "",
+        },
+        # Fields that (in part) came from another laptop's save, merged into this one.
+        "merged_from": list(getattr(answer, "merged_from", ())),
     }
 
 
 def _refusal(exc):
     if isinstance(exc, services.StaleEdit):
-        return stale_refusal(_answer_json(exc.current))
+        return stale_refusal(_answer_json(exc.current), exc.merge)
     return closed_refusal(exc)
 
 
@@ -114,7 +121,7 @@ def details_save(request, workshop, delegation, session):
             user=request.user,
         )
     except services.StaleEdit as exc:
-        return stale_refusal(_details_json(exc.current))
+        return stale_refusal(_details_json(exc.current), exc.merge)
     except services.WritingClosed as exc:
         return _refusal(exc)
     return JsonResponse(_details_json(summary))
@@ -127,6 +134,8 @@ def _details_json(summary):
         "rapporteur": summary.rapporteur,
         "text": summary.participants,
         "saved_at": summary.updated_at.isoformat(),
+        "values": {"participants": summary.participants, "rapporteur": summary.rapporteur},
+        "merged_from": list(getattr(summary, "merged_from", ())),
     }
 
 
