@@ -8,12 +8,24 @@ text is cleaned, counted and shortened.
   which become a newline. PostgreSQL refuses NUL and SQLite keeps it, openpyxl
   refuses the other C0 characters: removing them at the door makes both databases
   and every export behave the same.
-- :func:`word_count` and :func:`truncate_words` use ICU's word boundaries (PyICU),
-  the same rules as the browser's ``Intl.Segmenter``: Thai is written without spaces
-  between words, so splitting on spaces would count a Thai paragraph as one word.
+- :func:`word_count`, :func:`truncate_words` and :func:`split_words` use ICU's word
+  boundaries (PyICU): Thai is written without spaces between words, so splitting on
+  spaces would count a Thai paragraph as one word (13 words for an answer the page
+  counts as 157).
+
+The session page counts words with Chromium's ``Intl.Segmenter`` (``countWords`` in
+``static/portal/autosave.js``), and the server must count the same. Chromium's ICU
+carries a patch to the word rules (``third_party/icu/patches/wordbrk.patch``): a
+full stop between letters is a break (``example.org``, ``พ.ศ.``, ``U.S.A.`` are two
+or three words; ``3.5`` stays one number), and so is ``@`` (ICU 72 made it a letter
+so as to keep e-mail addresses whole). :func:`_word_rules` applies the same two
+changes to the system ICU's rules for the text's language; the Thai dictionary and
+everything else are ICU's own. ``tests/e2e/test_word_count_e2e.py`` compares the
+counts with Chromium's.
 """
 
 import re
+import threading
 from functools import lru_cache
 
 # C0 (but tab, newline and carriage return, handled below) and C1 controls.
@@ -29,55 +41,109 @@ def clean_typed_text(value):
     return _CONTROL.sub("", _LINE_BREAKS.sub("\n", value))
 
 
+# ICU's "word-like" rule statuses (UBRK_WORD_NUMBER and above: numbers, letters,
+# kana, ideographs); V8's ``isWordLike`` is the same test.
+_WORD_LIKE = 100
+
+_FULL_STOPS = r"\u002E\uFF0E"
+
+
 @lru_cache(maxsize=8)
-def _word_iterator(language):
+def _word_rules(language):
+    """ICU's word break rules for ``language``, changed as Chromium changes them (see
+    the module docstring). The rules are compiled from ICU's own source text, so a
+    newer ICU brings its own rules with the same two changes."""
     import icu
 
-    return icu.BreakIterator.createWordInstance(icu.Locale(language or "en"))
+    rules = str(icu.BreakIterator.createWordInstance(icu.Locale(language or "en")).getRules())
+
+    def redefine(name, template):
+        pattern = re.compile(r"(\$" + name + r"\s*=\s*)(\[[^;]*\])(\s*;)")
+        return pattern.sub(lambda m: m[1] + template.format(m[2]) + m[3], rules, count=1)
+
+    rules = redefine("ALetter", "[{}-[\\u0040]]")
+    rules = redefine("MidNumLet", "[{}-[" + _FULL_STOPS + "]]")
+    rules = redefine("MidNum", "[{}[" + _FULL_STOPS + "]]")
+    return rules
 
 
-def _words(text, language):
-    """``(start, end)`` of each word of ``text`` (letters, digits or ideographs), in
-    UTF-16 offsets converted back to Python string indices."""
+_iterators = threading.local()
+
+
+def _iterator(kind, language):
+    """A break iterator (``"word"`` or ``"character"``) for ``language``, one per
+    thread: ICU's iterators hold the text they walk and must not be shared."""
     import icu
 
-    iterator = _word_iterator(language)
+    cache = _iterators.__dict__.setdefault("cache", {})
+    key = (kind, language)
+    if key not in cache:
+        if kind == "word":
+            cache[key] = icu.RuleBasedBreakIterator(_word_rules(language))
+        else:
+            cache[key] = icu.BreakIterator.createCharacterInstance(icu.Locale(language or "en"))
+    return cache[key]
+
+
+def _segments(text, kind, language):
+    """``(start, end, rule status)`` of each segment of ``text``, as Python string
+    indices (ICU counts UTF-16 code units)."""
+    import icu
+
+    iterator = _iterator(kind, language or "")
     utext = icu.UnicodeString(text)
     iterator.setText(utext)
-    words = []
-    start = iterator.first()
-    for end in iterator:
-        # ICU's "word-like" statuses: numbers, letters, kana, ideographs (>= 100).
-        if iterator.getRuleStatus() >= 100:
-            words.append((start, end))
-        start = end
-    if not words:
-        return []
-    # ICU counts UTF-16 code units; map them to Python indices (astral characters).
     offsets, unit = {}, 0
     for index, char in enumerate(text):
         offsets[unit] = index
         unit += 2 if ord(char) > 0xFFFF else 1
     offsets[unit] = len(text)
-    return [(offsets[a], offsets[b]) for a, b in words]
+    segments = []
+    start = iterator.first()
+    for end in iterator:
+        segments.append((offsets[start], offsets[end], iterator.getRuleStatus()))
+        start = end
+    return segments
+
+
+def _words(text, language):
+    """``(start, end)`` of each word of ``text`` (letters, digits or ideographs)."""
+    return [
+        (start, end)
+        for start, end, status in _segments(text, "word", language)
+        if status >= _WORD_LIKE
+    ]
+
+
+def split_words(text, language=""):
+    """The words of ``text``, in order, as the session page finds them."""
+    return [text[start:end] for start, end in _words(text or "", language)]
 
 
 def word_count(text, language=""):
-    """How many words ``text`` has, as the session page counts them."""
+    """How many words ``text`` has, as the session page counts them. ``language``
+    is the text's language code (``"th"``); empty for unknown."""
     if not text or not text.strip():
         return 0
     return len(_words(text, language))
 
 
 def truncate_words(text, limit, language=""):
-    """``text`` cut to at most ``limit`` characters at a word boundary, with "…" when
-    cut; a single word longer than ``limit`` is cut at a character."""
+    """``text`` cut to at most ``limit`` characters (the "…" included) after its
+    last whole word that fits, with "…" when cut. A first word longer than that is
+    cut between two characters as people see them (a Thai consonant keeps its vowel
+    and tone marks)."""
     if len(text) <= limit:
         return text
+    room = limit - 1  # for the "…"
     cut = 0
     for _start, end in _words(text, language):
-        if end > limit - 1:
+        if end > room:
             break
         cut = end
-    cut = cut or limit - 1
+    if not cut:
+        for _start, end, _status in _segments(text, "character", language):
+            if end > room:
+                break
+            cut = end
     return text[:cut].rstrip() + "…"

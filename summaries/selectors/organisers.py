@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from delegations.models import Delegation
 from sessions.i18n import content_language_name, localized
 from sessions.models import GuidanceQuestion, InterventionArea, Session, Workshop
+from sessions.text import word_count
 
 from ..exports import ExportTable
 from ..models import ActionItem, ActionPlan, Answer, Summary, TARequest
@@ -56,9 +57,10 @@ class DelegationFilters:
         return urlencode({key: value for key, value in params.items() if value})
 
 
-def _words(text):
-    # Words are runs between spaces: Thai, written without spaces, counts a phrase as one.
-    return len(text.split())
+def _words(answer):
+    # As the session page counts them (ICU word boundaries, in the answer's language):
+    # Thai is written without spaces between words.
+    return word_count(answer.text, answer.language)
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,10 @@ def progress_board(*, workshop, filters=DelegationFilters(), now=None):
         for summary in Summary.objects.filter(
             session__in=[s.pk for s in sessions], delegation__in=[d.pk for d in delegations]
         ).prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.only("summary_id", "text", "edited_at"))
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.only("summary_id", "text", "language", "edited_at"),
+            )
         )
     }
 
@@ -180,7 +185,7 @@ def progress_board(*, workshop, filters=DelegationFilters(), now=None):
             state=ProgressCell(session=session, summary=summary, answered=len(written)).state,
             answered=len(written),
             questions=len(session.questions.all()),
-            words=sum(_words(answer.text) for answer in written),
+            words=sum(_words(answer) for answer in written),
             last_saved=last_saved,
             seconds_ago=max(int((now - last_saved).total_seconds()), 0) if last_saved else None,
         )
