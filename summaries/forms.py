@@ -4,6 +4,7 @@ the plain form post, so a save behaves identically with or without JavaScript.""
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from sessions import text as typed_text
@@ -31,7 +32,12 @@ def clean_typed_text(value, *, max_length, label):
                 "Your text is kept in this browser; shorten it and it will be saved."
             ),
             code="too_long",
-            params={"label": label, "length": f"{len(value):,}", "limit": f"{max_length:,}"},
+            params={
+                "label": label,
+                # Grouped as the active language writes numbers (12 345, 12.345, 12,345).
+                "length": number_format(len(value), force_grouping=True),
+                "limit": number_format(max_length, force_grouping=True),
+            },
         )
     return value
 
@@ -157,7 +163,7 @@ class TARequestForm(PlanItemForm):
 
     def __init__(self, *args, delegation, **kwargs):
         super().__init__(*args, delegation=delegation, **kwargs)
-        self.fields["action"].queryset = ActionItem.objects.filter(delegation=delegation)
+        self.fields["action"].queryset = ActionItem.objects.live().filter(delegation=delegation)
 
 
 PLAN_FORMS = {"action": ActionItemForm, "ta": TARequestForm}

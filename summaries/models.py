@@ -147,8 +147,18 @@ class ActionPlan(models.Model):
         return str(self.delegation)
 
 
+class PlanItemQuerySet(models.QuerySet):
+    def live(self):
+        """Items not removed: what the plan page, the PDFs and the exports show."""
+        return self.filter(removed_at__isnull=True)
+
+
 class PlanItem(models.Model):
-    """Fields shared by actions and TA requests."""
+    """Fields shared by actions and TA requests.
+
+    Removing an item keeps it (``removed_at``): it can be put back from the plan page
+    until the plan is final, and a removed drafted item is not drafted again.
+    """
 
     delegation = models.ForeignKey(
         Delegation, on_delete=models.CASCADE, related_name="+", verbose_name=_("delegation")
@@ -190,6 +200,17 @@ class PlanItem(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
+
+    objects = PlanItemQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -257,6 +257,7 @@ def plan_item_create(*, delegation, kind, data, user):
     last = model.objects.filter(delegation=delegation).order_by("-order").first()
     item = model(delegation=delegation, order=(last.order + 1) if last else 1, version=1, **data)
     item.language = item.language or delegation.language
+    item.edited_by = user
     item.full_clean()
     item.save()
     return item
@@ -270,6 +271,7 @@ def plan_item_update(*, item, data, base_version, user):
 
     def save(current):
         current.prefilled = False  # the delegation's own words now: prefill leaves it alone
+        current.edited_by = user
         current.full_clean()
         current.save()
 
@@ -277,13 +279,14 @@ def plan_item_update(*, item, data, base_version, user):
         current,
         base_version=base_version,
         mine={name: _plain(value) for name, value in data.items()},
-        long_fields=_long_fields(type(current)),
+        long_fields=long_fields(type(current)),
         save=save,
     )
 
 
-def _long_fields(model):
-    """The fields of a plan item whose edits merge within the text (its text areas)."""
+def long_fields(model):
+    """The fields of a plan item whose edits merge within the text (its text areas);
+    the history page shows their changes word by word."""
     return tuple(
         name
         for name in model.EDITABLE_FIELDS
@@ -300,12 +303,48 @@ def _plan_item_save_version(item):
 
 
 @transaction.atomic
-def plan_item_delete(*, item, base_version):
+def plan_item_remove(*, item, base_version, user):
+    """Take ``item`` off the plan, as a new version: it leaves the page, the PDFs and
+    the exports, and can be put back (:func:`plan_item_put_back`) until the plan is
+    final. Refused with ``StaleEdit`` if someone changed it since ``base_version``."""
     _ensure_plan_writable(item.delegation)
-    current = type(item).objects.select_for_update().get(pk=item.pk)
+    current = type(item).objects.select_for_update(of=("self",)).get(pk=item.pk)
     if current.version != base_version:
         raise StaleEdit(current)
-    current.delete()
+    if current.removed_at is None:
+        current.removed_at = timezone.now()
+        current.edited_by = user
+        _plan_item_save_version(current)
+    return current
+
+
+@transaction.atomic
+def plan_item_put_back(*, item, user):
+    """Undo :func:`plan_item_remove`: the item is on the plan again, as a new version,
+    at the place it had."""
+    _ensure_plan_writable(item.delegation)
+    current = type(item).objects.select_for_update(of=("self",)).get(pk=item.pk)
+    if current.removed_at is not None:
+        current.removed_at = None
+        current.edited_by = user
+        _plan_item_save_version(current)
+    return current
+
+
+@transaction.atomic
+def plan_item_restore(*, item, history_id, user):
+    """Make an earlier version of ``item`` its current content (every editable field),
+    as a new version. Raises ``DoesNotExist`` for a version of another item."""
+    _ensure_plan_writable(item.delegation)
+    current = type(item).objects.select_for_update(of=("self",)).get(pk=item.pk)
+    old = current.history.get(history_id=history_id)
+    attnames = _attnames(type(current), current.EDITABLE_FIELDS)
+    return plan_item_update(
+        item=current,
+        data={name: getattr(old, attname) for name, attname in attnames.items()},
+        base_version=current.version,
+        user=user,
+    )
 
 
 @transaction.atomic
@@ -314,7 +353,8 @@ def plan_item_move(*, item, direction):
     _ensure_plan_writable(item.delegation)
     siblings = list(
         type(item)
-        .objects.select_for_update()
+        .objects.live()
+        .select_for_update()
         .filter(delegation=item.delegation_id)
         .order_by("order", "pk")
     )

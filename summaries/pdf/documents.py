@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from delegations.models import Delegation
 from sessions.i18n import Localized, localized
-from sessions.models import GuidanceQuestion
+from sessions.models import GuidanceQuestion, Session
 
 from ..models import PLAN_HORIZON_MONTHS, ActionItem, ActionPlan, Answer, TARequest
 from . import labels
@@ -315,6 +315,9 @@ def plan_document(*, delegation, language=None, now=None):
     answers = (
         Answer.objects.filter(summary__delegation=delegation)
         .filter(Q(discussed=True) | ~Q(text=""))
+        # What members see is what the PDFs show: no draft session, as in
+        # delegations.permissions.sessions_visible_to(as_member=True).
+        .exclude(summary__session__status=Session.Status.DRAFT)
         .select_related("summary__session", "question")
         .order_by(
             "summary__session__order",
@@ -349,7 +352,7 @@ def plan_document(*, delegation, language=None, now=None):
 
     source_related = ("intervention_area", "source_answer__question__session")
     action_rows = list(
-        ActionItem.objects.filter(delegation=delegation).select_related(*source_related)
+        ActionItem.objects.live().filter(delegation=delegation).select_related(*source_related)
     )
     actions = tuple(
         ActionEntry(
@@ -362,7 +365,7 @@ def plan_document(*, delegation, language=None, now=None):
         for number, item in enumerate(action_rows, start=1)
     )
     action_numbers = {item.pk: number for number, item in enumerate(action_rows, start=1)}
-    ta_rows = TARequest.objects.filter(delegation=delegation).select_related(
+    ta_rows = TARequest.objects.live().filter(delegation=delegation).select_related(
         *source_related, "action"
     )
     ta_requests = tuple(

@@ -2,6 +2,7 @@
 ``delegations.permissions`` (``delegation_for``, ``session_for``...), which has
 already checked access. The organisers' reads are in ``selectors.organisers``."""
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -180,6 +181,7 @@ class PlanItems:
     plan: ActionPlan | None
     actions: tuple
     ta_requests: tuple
+    removed: tuple = ()  # ((kind, item), ...): removed items that can be put back
 
     @property
     def is_final(self):
@@ -187,12 +189,22 @@ class PlanItems:
 
 
 def plan_items(*, delegation):
-    """The delegation's plan, actions and TA requests, in order, in three queries."""
+    """The delegation's plan, its live actions and TA requests in order, and the items
+    removed (most recent first) while the plan is not final; three queries."""
     related = ("intervention_area", "source_answer__question__session")
-    return PlanItems(
-        plan=ActionPlan.objects.filter(delegation=delegation).first(),
-        actions=tuple(ActionItem.objects.filter(delegation=delegation).select_related(*related)),
-        ta_requests=tuple(
-            TARequest.objects.filter(delegation=delegation).select_related(*related, "action")
-        ),
+    plan = ActionPlan.objects.filter(delegation=delegation).first()
+    actions = list(ActionItem.objects.filter(delegation=delegation).select_related(*related))
+    ta_requests = list(
+        TARequest.objects.filter(delegation=delegation).select_related(*related, "action")
     )
+    items = PlanItems(
+        plan=plan,
+        actions=tuple(item for item in actions if item.removed_at is None),
+        ta_requests=tuple(item for item in ta_requests if item.removed_at is None),
+    )
+    if items.is_final:
+        return items
+    removed = [("action", item) for item in actions if item.removed_at is not None]
+    removed += [("ta", item) for item in ta_requests if item.removed_at is not None]
+    removed.sort(key=lambda pair: pair[1].removed_at, reverse=True)
+    return dataclasses.replace(items, removed=tuple(removed))

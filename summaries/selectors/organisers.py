@@ -133,7 +133,8 @@ class Board:
 def _count_of(model):
     """Subquery: how many ``model`` rows each delegation has (no join fan-out)."""
     rows = (
-        model.objects.filter(delegation=OuterRef("pk"))
+        model.objects.live()
+        .filter(delegation=OuterRef("pk"))
         .order_by()
         .values("delegation")
         .annotate(n=Count("pk"))
@@ -313,7 +314,8 @@ def _item_table(*, workshop, link, model, title, related=()):
     fallbacks = (workshop.default_language,)
     fields = [name for name in model.EDITABLE_FIELDS if name != "intervention_area"]
     items = (
-        model.objects.filter(delegation__workshop=workshop)
+        model.objects.live()
+        .filter(delegation__workshop=workshop)
         .select_related(
             "delegation__workshop",
             "intervention_area",
@@ -381,8 +383,8 @@ def export_overview(*, workshop):
     (in the active language) and per kind of assistance. Four queries."""
     language = get_language()
     fallbacks = (workshop.default_language,)
-    requests = TARequest.objects.filter(delegation__workshop=workshop).order_by()
-    actions = ActionItem.objects.filter(delegation__workshop=workshop).order_by()
+    requests = TARequest.objects.live().filter(delegation__workshop=workshop).order_by()
+    actions = ActionItem.objects.live().filter(delegation__workshop=workshop).order_by()
     ta_by_area = dict(requests.values_list("intervention_area").annotate(n=Count("pk")))
     actions_by_area = dict(actions.values_list("intervention_area").annotate(n=Count("pk")))
     ta_by_kind = dict(requests.values_list("kind").annotate(n=Count("pk")))

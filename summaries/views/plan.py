@@ -16,6 +16,7 @@ from delegations.permissions import delegation_for, workshop_for
 from .. import selectors, services
 from ..forms import PLAN_FORMS
 from ..models import ActionPlan
+from ..selectors import history
 from .common import closed_refusal, flat_errors, json_login_required, stale_refusal, wants_json
 
 
@@ -76,6 +77,15 @@ def plan_page(request, workshop, delegation, bound=None):
             "delegation": access.delegation,
             "access": access,
             "items": items,
+            # Just removed (``?removed=action-12``): the page offers "Undo" for it at once.
+            "just_removed": next(
+                (
+                    (kind, item)
+                    for kind, item in items.removed
+                    if f"{kind}-{item.pk}" == request.GET.get("removed")
+                ),
+                None,
+            ),
             "actions": [(item, form_for("action", item)) for item in items.actions],
             "ta_requests": [(item, form_for("ta", item)) for item in items.ta_requests],
             "new_action": form_for("action"),
@@ -159,7 +169,7 @@ def plan_item_delete(request, workshop, delegation, kind, pk):
             content_type="text/plain; charset=utf-8",
         )
     try:
-        services.plan_item_delete(item=item, base_version=base_version)
+        services.plan_item_remove(item=item, base_version=base_version, user=request.user)
     except services.StaleEdit:
         messages.error(
             request, _("Someone changed this item since you opened the page; it was not removed.")
@@ -167,8 +177,42 @@ def plan_item_delete(request, workshop, delegation, kind, pk):
     except services.WritingClosed as exc:
         messages.error(request, exc.reason)
     else:
-        messages.success(request, _("Removed."))
+        # The page offers "Undo" for this item at once (and "put back" in its list).
+        return redirect(access.delegation.get_plan_url() + f"?removed={kind}-{pk}#removed")
     return redirect(access.delegation.get_plan_url())
+
+
+@login_required
+@require_POST
+def plan_item_put_back(request, workshop, delegation, kind, pk):
+    access, item = _plan_item(request, workshop, delegation, kind, pk)
+    if not access.can_edit:
+        raise Http404("Read-only access.")
+    try:
+        services.plan_item_put_back(item=item, user=request.user)
+    except services.WritingClosed as exc:
+        messages.error(request, exc.reason)
+        return redirect(access.delegation.get_plan_url())
+    messages.success(request, _("Put back on the plan."))
+    return redirect(access.delegation.get_plan_url() + f"#{kind}-{pk}")
+
+
+@login_required
+@require_POST
+def plan_item_restore(request, workshop, delegation, kind, pk):
+    access, item = _plan_item(request, workshop, delegation, kind, pk)
+    if not access.can_edit:
+        raise Http404("Read-only access.")
+    try:
+        history_id = int(request.POST.get("history_id", ""))
+        services.plan_item_restore(item=item, history_id=history_id, user=request.user)
+    except (ValueError, item.history.model.DoesNotExist):
+        raise Http404("No such version.") from None
+    except services.WritingClosed as exc:
+        messages.error(request, exc.reason)
+    else:
+        messages.success(request, _("The earlier version is restored as the newest version."))
+    return redirect(access.delegation.get_plan_url() + f"#{kind}-{pk}")
 
 
 @login_required
@@ -226,13 +270,22 @@ def plan_status(request, workshop, delegation):
 @require_GET
 def plan_item_history(request, workshop, delegation, kind, pk):
     access, item = _plan_item(request, workshop, delegation, kind, pk)
+    model = type(item)
     return render(
         request,
         "summaries/plan_item_history.html",
         {
+            "workshop": access.delegation.workshop,
             "delegation": access.delegation,
             "item": item,
             "kind": kind,
-            "versions": item.history.select_related("history_user").order_by("-history_id"),
+            "versions": history.versions(
+                item,
+                model.EDITABLE_FIELDS,
+                language=request.LANGUAGE_CODE,
+                fallbacks=(access.delegation.workshop.default_language,),
+                long_fields=services.long_fields(model),
+            ),
+            "write": permissions.can_edit_plan(access.delegation, access=access),
         },
     )

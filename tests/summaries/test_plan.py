@@ -140,7 +140,7 @@ def test_plan_page_lists_items(client, delegation_a, member_a):
     assert 'value="Train 40 CHWs"' in response.text
 
 
-def test_move_and_delete(delegation_a, member_a):
+def test_move_and_remove(delegation_a, member_a):
     first = services.plan_item_create(
         delegation=delegation_a, kind="action", data={"title": "1"}, user=member_a
     )
@@ -149,5 +149,118 @@ def test_move_and_delete(delegation_a, member_a):
     )
     services.plan_item_move(item=first, direction="down")
     assert list(ActionItem.objects.order_by("order").values_list("title", flat=True)) == ["2", "1"]
-    services.plan_item_delete(item=first, base_version=1)
-    assert list(ActionItem.objects.values_list("title", flat=True)) == ["2"]
+    services.plan_item_remove(item=first, base_version=1, user=member_a)
+    assert list(ActionItem.objects.live().values_list("title", flat=True)) == ["2"]
+
+
+# --- remove with undo, history and restore -----------------------------------------
+
+
+@pytest.fixture
+def two_actions(delegation_a, member_a):
+    return [
+        services.plan_item_create(
+            delegation=delegation_a, kind="action", data={"title": title}, user=member_a
+        )
+        for title in ("Budget line", "Train 40 CHWs")
+    ]
+
+
+def test_remove_offers_undo_at_once_and_undo_puts_it_back(
+    client, delegation_a, member_a, two_actions
+):
+    client.force_login(member_a)
+    item = two_actions[0]
+    response = client.post(
+        plan_url("plan_item_delete", delegation_a, kind="action", pk=item.pk), {"version": 1}
+    )
+    assert response["Location"].endswith(f"?removed=action-{item.pk}#removed")
+    page = client.get(response["Location"])
+    assert "“Budget line” was removed from the plan." in page.text
+    assert [a.title for a, _form in page.context["actions"]] == ["Train 40 CHWs"]
+    client.post(plan_url("plan_item_put_back", delegation_a, kind="action", pk=item.pk))
+    assert list(ActionItem.objects.live().values_list("title", flat=True)) == [
+        "Budget line",
+        "Train 40 CHWs",
+    ]
+    assert ActionItem.objects.get(pk=item.pk).version == 3  # removed, then put back
+
+
+def test_removed_items_are_listed_until_the_plan_is_final(delegation_a, member_a, two_actions):
+    services.plan_item_remove(item=two_actions[1], base_version=1, user=member_a)
+    from summaries.selectors import plan_items
+
+    assert [(k, i.title) for k, i in plan_items(delegation=delegation_a).removed] == [
+        ("action", "Train 40 CHWs")
+    ]
+    services.plan_set_status(delegation=delegation_a, status="final", user=member_a)
+    assert plan_items(delegation=delegation_a).removed == ()
+
+
+def test_removed_items_leave_the_pdf_and_the_exports(
+    delegation_a, member_a, two_actions, organiser
+):
+    from summaries.pdf import plan_document
+    from summaries.selectors.organisers import action_table
+
+    services.plan_item_remove(item=two_actions[0], base_version=1, user=member_a)
+    doc = plan_document(delegation=delegation_a)
+    table = action_table(workshop=delegation_a.workshop, link=lambda d: "")
+    assert [a.title for a in doc.actions] == ["Train 40 CHWs"]
+    assert [row[4] for row in table.rows] == ["Train 40 CHWs"]
+
+
+def test_a_removed_drafted_item_is_not_drafted_again(answered, delegation_a, member_a):
+    services.plan_prefill(delegation=delegation_a, user=member_a)
+    action = ActionItem.objects.get()
+    services.plan_item_remove(item=action, base_version=action.version, user=member_a)
+    assert services.plan_prefill(delegation=delegation_a, user=member_a) == (0, 0)
+    assert ActionItem.objects.live().count() == 0
+
+
+def test_item_history_shows_every_field_and_what_changed(
+    client, delegation_a, member_a, two_actions
+):
+    item = two_actions[0]
+    services.plan_item_update(
+        item=item, data={"milestone": "Law voted"}, base_version=1, user=member_a
+    )
+    services.plan_item_update(
+        item=item, data={"responsible": "District team"}, base_version=2, user=member_a
+    )
+    client.force_login(member_a)
+    response = client.get(plan_url("plan_item_history", delegation_a, kind="action", pk=item.pk))
+    versions = response.context["versions"]
+    assert [v.changed for v in versions] == [["responsible"], ["milestone"], []]
+    assert [f.name for f in versions[0].fields] == list(ActionItem.EDITABLE_FIELDS)
+    assert "Law voted" in response.text and "District team" in response.text
+
+
+def test_restore_an_earlier_item_version_is_a_new_version(
+    client, delegation_a, member_a, two_actions
+):
+    item = two_actions[0]
+    services.plan_item_update(
+        item=item,
+        data={"title": "Renamed", "milestone": "Law voted"},
+        base_version=1,
+        user=member_a,
+    )
+    first = item.history.get(version=1)
+    client.force_login(member_a)
+    client.post(
+        plan_url("plan_item_restore", delegation_a, kind="action", pk=item.pk),
+        {"history_id": first.history_id},
+    )
+    item = ActionItem.objects.get(pk=item.pk)
+    assert (item.title, item.milestone, item.version) == ("Budget line", "", 3)
+
+
+def test_restore_of_another_items_version_is_404(client, delegation_a, member_a, two_actions):
+    client.force_login(member_a)
+    other = two_actions[1].history.get()
+    response = client.post(
+        plan_url("plan_item_restore", delegation_a, kind="action", pk=two_actions[0].pk),
+        {"history_id": other.history_id},
+    )
+    assert response.status_code == 404
