@@ -2,25 +2,31 @@
 with. It extends the workshop admin of ``sessions`` with the workshop's delegations and
 the access sheets (a higher app may extend a lower app's admin)."""
 
+from itertools import groupby
+from operator import attrgetter
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from sessions.admin import WorkshopAdmin as SessionsWorkshopAdmin
 from sessions.models import Workshop
 
-from .access_sheet import access_sheet_pdf
+from .access_sheet import access_sheet_file
 from .models import Delegation, Membership
-from .services import delegation_accounts_reset
+from .services import delegation_card_holders, delegation_cards_issue
 
 
 class DelegationInline(admin.TabularInline):
@@ -43,74 +49,100 @@ class DelegationInline(admin.TabularInline):
         return False
 
 
-admin.site.unregister(Workshop)
+def may_print_access_cards(request):
+    """Superusers and facilitators: those who may add and change user accounts."""
+    return request.user.has_perms(["auth.add_user", "auth.change_user"])
 
 
-@admin.register(Workshop)
-class WorkshopAdmin(SessionsWorkshopAdmin):
-    inlines = (*SessionsWorkshopAdmin.inlines, DelegationInline)
-    actions = ("create_delegation_accounts",)
+def access_cards_confirmation(request, model_admin, delegations, *, action=""):
+    """The page that lists, before anything changes, every account that gets a new
+    password (or is created) when ``delegations``' cards are printed."""
+    delegations = list(delegations.select_related("workshop").order_by("workshop", "name", "pk"))
+    return TemplateResponse(
+        request,
+        "admin/delegations/access_cards.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": _("Print or reprint access cards"),
+            "opts": model_admin.model._meta,
+            "plan": [
+                (delegation, delegation_card_holders(delegation)) for delegation in delegations
+            ],
+            "action": action,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if action else [],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+def access_cards_download(request, model_admin, delegations):
+    """New passwords for ``delegations``' card holders and the PDF of their cards, or
+    ``None`` with a message. Each delegation's reprint is logged in its history."""
+    try:
+        with transaction.atomic():  # a failed rendering keeps the old cards valid
+            issued = delegation_cards_issue(delegations=delegations)
+            if not issued:
+                model_admin.message_user(request, _("No access card to print."), messages.WARNING)
+                return None
+            rendered = access_sheet_file(
+                issued, portal_url=settings.PORTAL_URL or request.build_absolute_uri("/")
+            )
+            for delegation, cards in groupby(issued, key=attrgetter("delegation")):
+                usernames = ", ".join(card.user.get_username() for card in cards)
+                model_admin.log_change(
+                    request,
+                    delegation,
+                    _("Access cards printed; new password for: %(accounts)s.")
+                    % {"accounts": usernames},
+                )
+    except ValidationError as error:
+        model_admin.message_user(request, " ".join(error.messages), messages.ERROR)
+        return None
+    response = HttpResponse(rendered.content, content_type=rendered.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    add_never_cache_headers(response)  # the passwords exist only in this response
+    return response
+
+
+class AccessCardsActionMixin:
+    """Refuse, rather than Django's "No action selected", the access-card action to
+    anyone who may not manage accounts (organisers)."""
+
+    access_cards_action = ""
 
     def changelist_view(self, request, extra_context=None):
-        # A refusal, not Django's "No action selected", for organisers and for anyone
-        # who may not manage accounts asking for the access sheets.
         if (
             request.method == "POST"
-            and request.POST.get("action") == "create_delegation_accounts"
-            and not self.has_delegation_accounts_permission(request)
+            and request.POST.get("action") == self.access_cards_action
+            and not may_print_access_cards(request)
         ):
             raise PermissionDenied
         return super().changelist_view(request, extra_context)
 
     def has_delegation_accounts_permission(self, request):
-        """Superusers and facilitators: those who may add and change user accounts."""
-        return request.user.has_perms(["auth.add_user", "auth.change_user"])
+        return may_print_access_cards(request)
+
+
+admin.site.unregister(Workshop)
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(AccessCardsActionMixin, SessionsWorkshopAdmin):
+    inlines = (*SessionsWorkshopAdmin.inlines, DelegationInline)
+    actions = ("create_delegation_accounts",)
+    access_cards_action = "create_delegation_accounts"
 
     @admin.action(
         description=_("Create delegation accounts and print access sheets"),
         permissions=("delegation_accounts",),
     )
     def create_delegation_accounts(self, request, queryset):
+        delegations = Delegation.objects.filter(workshop__in=queryset)
         if request.POST.get("apply") != "yes":
-            # Printing again replaces every password: say so and ask first.
-            return TemplateResponse(
-                request,
-                "admin/workshop_sessions/workshop/delegation_accounts.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": _("Create delegation accounts and print access sheets"),
-                    "opts": self.model._meta,
-                    "workshops": queryset.prefetch_related("delegations"),
-                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                },
+            return access_cards_confirmation(
+                request, self, delegations, action="create_delegation_accounts"
             )
-        accounts = []
-        try:
-            with transaction.atomic():  # all workshops or none
-                for workshop in queryset:
-                    accounts += delegation_accounts_reset(workshop=workshop)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return None
-        if not accounts:
-            self.message_user(
-                request, _("The selected workshops have no delegations."), messages.WARNING
-            )
-            return None
-        for workshop in queryset:
-            self.log_change(
-                request, workshop, _("Delegation accounts created or reset; access sheets printed.")
-            )
-        pdf = access_sheet_pdf(
-            accounts, portal_url=settings.PORTAL_URL or request.build_absolute_uri("/")
-        )
-        slugs = sorted({delegation.workshop.slug for delegation, _name, _pw in accounts})
-        filename = f"access-sheets-{slugs[0]}.pdf" if len(slugs) == 1 else "access-sheets.pdf"
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        add_never_cache_headers(response)  # the passwords exist only in this response
-        return response
-
+        return access_cards_download(request, self, delegations)
 
 
 class MembershipInline(admin.TabularInline):
@@ -122,7 +154,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(AccessCardsActionMixin, admin.ModelAdmin):
     list_display = ("name", "workshop", "kind", "country_code", "language", "member_count")
     list_filter = ("workshop", "kind", "language")
     list_select_related = ("workshop",)
@@ -134,9 +166,51 @@ class DelegationAdmin(admin.ModelAdmin):
         (_("Country and language"), {"fields": ("country_code", "language")}),
     )
     inlines = (MembershipInline,)
+    actions = ("print_access_cards",)
+    access_cards_action = "print_access_cards"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/access-cards/",
+                self.admin_site.admin_view(self.access_cards_view),
+                name="delegations_delegation_access_cards",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "may_print_access_cards": may_print_access_cards(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(
+        description=_("Print or reprint access cards"), permissions=("delegation_accounts",)
+    )
+    def print_access_cards(self, request, queryset):
+        if request.POST.get("apply") != "yes":
+            return access_cards_confirmation(request, self, queryset, action="print_access_cards")
+        return access_cards_download(request, self, queryset)
+
+    def access_cards_view(self, request, object_id):
+        """One delegation's cards, from its page: confirm, then print."""
+        if not may_print_access_cards(request):
+            raise PermissionDenied
+        delegation = self.get_object(request, unquote(object_id))
+        if delegation is None or not self.has_view_or_change_permission(request, delegation):
+            raise Http404
+        delegations = Delegation.objects.filter(pk=delegation.pk)
+        if request.method == "POST" and request.POST.get("apply") == "yes":
+            response = access_cards_download(request, self, delegations)
+            if response is not None:
+                return response
+            return redirect(reverse("admin:delegations_delegation_change", args=[delegation.pk]))
+        return access_cards_confirmation(request, self, delegations)
 
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, delegation):

@@ -5,6 +5,7 @@ the admin, management commands and the tests.
 """
 
 import secrets
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .models import Membership
+from .models import Delegation, Membership
 from .permissions import STAFF_GROUPS
 
 FACILITATORS, ORGANISERS = STAFF_GROUPS
@@ -100,47 +101,110 @@ def delegation_account_username(delegation):
     return f"{delegation.workshop.slug}-{delegation.slug}"[:max_length]
 
 
-@transaction.atomic
-def delegation_accounts_reset(*, workshop):
-    """Give every delegation of ``workshop`` one rapporteur account with a fresh password.
+def card_eligible(user):
+    """Whether an access card may be printed for ``user``: active delegation accounts
+    only. A staff account's password is never reset by printing cards, and a
+    deactivated member stays deactivated."""
+    return user.is_active and not user.is_staff and not user.is_superuser
 
-    For facilitators printing access sheets (admin action; the caller checks that
-    the user may add and change users). The account is named by
-    :func:`delegation_account_username`. It is created if missing; an existing one
-    (made by an earlier run) gets a new password, is made active again and keeps
-    its single rapporteur membership, so running this twice creates no second user
-    or membership. Only password hashes are stored: the returned
-    ``[(delegation, username, password), ...]`` (delegations by name) is the only
-    place the passwords exist. Raises ``ValidationError`` and writes nothing if a
-    name belongs to a staff account or to a member of another delegation.
+
+@dataclass(frozen=True)
+class CardHolder:
+    """An account that gets a new password (and a card) when ``delegation``'s cards
+    are printed; ``user`` is ``None`` for an account that printing will create."""
+
+    delegation: object
+    username: str
+    user: object = None
+
+    @property
+    def is_new(self):
+        return self.user is None
+
+
+def delegation_card_holders(delegation):
+    """Who gets a card when ``delegation``'s access cards are printed, by username.
+
+    Read-only; the confirmation page shows it and :func:`delegation_cards_issue`
+    acts on it, so the page says exactly which accounts get a new password. Every
+    member for whom :func:`card_eligible` holds gets one. A delegation without any
+    member gets one rapporteur account named by :func:`delegation_account_username`
+    (created when printing, or reused if an earlier run made it). A delegation whose
+    members are all staff or deactivated gets no card.
     """
+    memberships = delegation.memberships.select_related("user").order_by("user__username")
+    users = [membership.user for membership in memberships]
+    if users:
+        return [CardHolder(delegation, u.get_username(), u) for u in users if card_eligible(u)]
+    username = delegation_account_username(delegation)
+    return [CardHolder(delegation, username, None)]
+
+
+@dataclass(frozen=True)
+class IssuedCard:
+    """A card to print: the member and the password only this card knows."""
+
+    delegation: object
+    user: object
+    password: str
+
+
+@transaction.atomic
+def delegation_cards_issue(*, delegations):
+    """Give each account of :func:`delegation_card_holders` of ``delegations`` a fresh
+    password; return ``[IssuedCard, ...]`` by workshop, delegation name, username.
+
+    For facilitators printing access cards (admin; the caller checks that the user
+    may add and change users). Only these delegations' card holders change: other
+    delegations' cards keep working. A new password also revokes the member's
+    earlier card, its sign-in link and their browser sessions. Only password hashes
+    are stored: the returned list is the only place the passwords exist. Raises
+    ``ValidationError`` and writes nothing if a delegation without members has its
+    account name taken by a staff account or a member of another delegation.
+    """
+    pks = [delegation.pk for delegation in delegations]
+    locked = (
+        Delegation.objects.select_for_update(of=("self",))
+        .select_related("workshop")
+        .filter(pk__in=pks)
+        .order_by("workshop__title", "workshop__pk", "name", "pk")
+    )
+    cards = []
+    for delegation in locked:
+        for holder in delegation_card_holders(delegation):
+            user = holder.user or _delegation_account(delegation, holder.username)
+            password = _readable_password()
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            cards.append(IssuedCard(delegation, user, password))
+    return cards
+
+
+def _delegation_account(delegation, username):
+    """The rapporteur account of a delegation without members: created, or the one an
+    earlier run created (made active again)."""
     User = get_user_model()
-    accounts = []
-    for delegation in workshop.delegations.order_by("name", "pk"):
-        username = delegation_account_username(delegation)
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(username=username)
-        elif (
-            user.is_staff
-            or user.is_superuser
-            or user.memberships.exclude(delegation=delegation).exists()
-        ):
-            raise ValidationError(
-                _(
-                    "The account “%(username)s” already exists and is not %(delegation)s’s "
-                    "own account; rename it or change the delegation’s slug."
-                ),
-                code="username_taken",
-                params={"username": username, "delegation": delegation.name},
-            )
-        password = _readable_password()
-        user.set_password(password)
-        user.is_active = True
-        user.full_clean()
-        user.save()
-        Membership.objects.update_or_create(
-            user=user, delegation=delegation, defaults={"role": Membership.Role.RAPPORTEUR}
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username)
+    elif (
+        user.is_staff
+        or user.is_superuser
+        or user.memberships.exclude(delegation=delegation).exists()
+    ):
+        raise ValidationError(
+            _(
+                "The account “%(username)s” already exists and is not %(delegation)s’s "
+                "own account; rename it or change the delegation’s slug."
+            ),
+            code="username_taken",
+            params={"username": username, "delegation": delegation.name},
         )
-        accounts.append((delegation, username, password))
-    return accounts
+    user.is_active = True
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    Membership.objects.get_or_create(
+        user=user, delegation=delegation, defaults={"role": Membership.Role.RAPPORTEUR}
+    )
+    return user

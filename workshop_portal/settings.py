@@ -108,6 +108,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",
+]
+# --- access-card sign-in links (django-sesame; delegations/views.py) ---
+# A card's link is a token scoped to its workshop; the view refuses it once the
+# workshop has ended, and a reprint revokes it by changing the member's password.
+SESAME_TOKEN_NAME = "sesame"
+SESAME_MAX_AGE = None
+SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True
+SESAME_TOKENS = ["sesame.tokens_v2"]  # v1 tokens would be written to the debug log
+# --- end access-card sign-in links ---
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("w/<slug:workshop>/", views.workshop_detail, name="workshop"),
     path("w/", include("summaries.urls")),
+    path("", include("delegations.urls")),  # access-card sign-in links: /card/<workshop>/
 ]

@@ -6,10 +6,13 @@ import io
 import re
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from delegations.models import Membership
@@ -246,12 +249,14 @@ def pdf_text(response):
 
 
 def password_for(text, username):
-    match = re.search(rf"{re.escape(username)}\s*Password\s*({PASSWORD.pattern})", text)
+    # The label between them is in the card's language ("Password", "Mot de passe").
+    match = re.search(rf"{re.escape(username)}\s.*?({PASSWORD.pattern})", text, re.DOTALL)
     return match.group(1)
 
 
 def can_sign_in(username, password):
-    return Client().login(username=username, password=password)
+    # django-axes throttles sign-in by address: authenticate() needs the request.
+    return Client().login(request=HttpRequest(), username=username, password=password)
 
 
 @pytest.fixture
@@ -287,7 +292,8 @@ def test_accounts_action_pdf_shows_portal_address_and_hint(
     assert (
         text.count("https://portal.example.org/"),
         text.count("Change nothing: sign in and choose your session."),
-    ) == (2, 2)
+        text.count("Ne modifiez rien\u00a0: connectez-vous et choisissez votre\nsession."),
+    ) == (2, 1, 1)
 
 
 def test_accounts_action_creates_rapporteur_memberships(facilitator_client, workshop, delegations):
@@ -350,9 +356,129 @@ def test_accounts_action_is_refused_to_organiser(organiser_client, workshop, del
 
 
 def test_access_sheets_ask_before_resetting_passwords(facilitator_client, workshop, delegations):
-    from django.contrib.auth.models import User
-
     response = print_access_sheets(facilitator_client, workshop, confirmed=False)
-    assert response.status_code == 200
-    assert "sheets printed earlier stop working" in response.text
-    assert not User.objects.filter(username__startswith="regional-").exists()
+    assert (
+        response.status_code,
+        "Cards printed before for these accounts stop working" in response.text,
+        User.objects.filter(username__startswith="regional-").exists(),
+    ) == (200, True, False)
+
+
+def confirmation_accounts(response):
+    """The rows of the confirmation page: delegation and the accounts it lists."""
+    rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", response.text, re.DOTALL)
+    return [(name, re.sub(r"<[^>]+>", "", accounts)) for name, accounts in rows]
+
+
+def test_access_sheets_say_which_accounts_get_a_new_password(
+    facilitator_client, workshop, delegations, member_a
+):
+    response = print_access_sheets(facilitator_client, workshop, confirmed=False)
+    assert confirmation_accounts(response) == [
+        ("Ghana", "regional-ghana (new account)"),
+        ("Senegal", "alice"),
+    ]
+
+
+def test_access_sheets_print_the_existing_members_cards(
+    facilitator_client, workshop, delegations, member_a
+):
+    text = pdf_text(print_access_sheets(facilitator_client, workshop))
+    member_a.refresh_from_db()
+    assert (
+        member_a.check_password(password_for(text, "alice")),
+        User.objects.filter(username="regional-senegal").exists(),
+    ) == (True, False)
+
+
+# One delegation's cards
+
+DELEGATIONS_URL = reverse("admin:delegations_delegation_changelist")
+
+
+def print_delegation_cards(client, *delegations, confirmed=True):
+    data = {"action": "print_access_cards", "_selected_action": [d.pk for d in delegations]}
+    return client.post(DELEGATIONS_URL, data | ({"apply": "yes"} if confirmed else {}))
+
+
+def card_page_url(delegation):
+    return reverse("admin:delegations_delegation_access_cards", args=[delegation.pk])
+
+
+def test_delegation_action_prints_only_the_selected_delegations(
+    facilitator_client, delegation_a, member_a, member_b
+):
+    response = print_delegation_cards(facilitator_client, delegation_a)
+    text = pdf_text(response)
+    member_a.refresh_from_db()
+    member_b.refresh_from_db()
+    assert (
+        response["Content-Disposition"],
+        member_a.check_password(password_for(text, "alice")),
+        "bob" in text,
+        member_b.check_password("pass-bob"),
+    ) == ('attachment; filename="access-cards-regional-senegal.pdf"', True, False, True)
+
+
+def test_delegation_action_is_refused_to_organiser(organiser_client, delegation_a, member_a):
+    response = print_delegation_cards(organiser_client, delegation_a)
+    member_a.refresh_from_db()
+    assert (response.status_code, member_a.check_password("pass-alice")) == (403, True)
+
+
+def test_delegation_page_links_to_its_access_cards(facilitator_client, delegation_a):
+    html = facilitator_client.get(
+        reverse("admin:delegations_delegation_change", args=[delegation_a.pk])
+    ).text
+    assert f'href="{card_page_url(delegation_a)}"' in html
+
+
+def test_delegation_page_has_no_access_card_link_for_organiser(organiser_client, delegation_a):
+    html = organiser_client.get(
+        reverse("admin:delegations_delegation_change", args=[delegation_a.pk])
+    ).text
+    assert card_page_url(delegation_a) not in html
+
+
+def test_delegation_card_page_asks_first(facilitator_client, delegation_a, member_a):
+    response = facilitator_client.get(card_page_url(delegation_a))
+    member_a.refresh_from_db()
+    assert (
+        response.status_code,
+        confirmation_accounts(response),
+        member_a.check_password("pass-alice"),
+    ) == (200, [("Senegal", "alice")], True)
+
+
+def test_delegation_card_page_prints_and_logs_the_reprint(
+    facilitator_client, facilitator, delegation_a, member_a
+):
+    response = facilitator_client.post(card_page_url(delegation_a), {"apply": "yes"})
+    entry = LogEntry.objects.get(object_id=str(delegation_a.pk))
+    assert (
+        response["Content-Type"],
+        entry.user,
+        entry.content_type.model,
+        entry.action_flag,
+        entry.get_change_message(),
+        timezone.now() - entry.action_time < dt.timedelta(minutes=1),
+    ) == (
+        "application/pdf",
+        facilitator,
+        "delegation",
+        CHANGE,
+        "Access cards printed; new password for: alice.",
+        True,
+    )
+
+
+def test_delegation_card_page_is_refused_to_organiser(organiser_client, delegation_a, member_a):
+    response = organiser_client.post(card_page_url(delegation_a), {"apply": "yes"})
+    assert (response.status_code, LogEntry.objects.count()) == (403, 0)
+
+
+def test_delegation_card_page_of_a_missing_delegation_is_404(facilitator_client):
+    response = facilitator_client.get(
+        reverse("admin:delegations_delegation_access_cards", args=[987654])
+    )
+    assert response.status_code == 404
