@@ -5,13 +5,12 @@ already checked access. The organisers' reads are in ``selectors.organisers``.""
 import dataclasses
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
-
 from delegations.models import Delegation
 from sessions.i18n import Localized, localized
 from sessions.models import GuidanceQuestion, Session
 
 from ..models import ActionItem, ActionPlan, Answer, Summary, TARequest
+from .states import delegation_states, work_states
 
 
 def content_language(workshop, requested=None, preferred=()):
@@ -131,49 +130,16 @@ def _question_view(question, language, others, fallbacks, answer):
     )
 
 
-@dataclass(frozen=True)
-class ProgressCell:
-    session: Session
-    summary: Summary | None
-    answered: int
-
-    @property
-    def state(self):
-        if self.summary is None or (self.answered == 0 and self.summary.version == 1):
-            return "not_started"
-        return self.summary.status
-
-
 def delegation_progress(*, delegation, sessions):
-    """One cell per session: not started / draft / submitted, answers written."""
-    summaries = {
-        summary.session_id: summary
-        for summary in Summary.objects.filter(
-            delegation=delegation, session__in=sessions
-        ).prefetch_related(Prefetch("answers", queryset=Answer.objects.only("summary_id", "text")))
-    }
-    cells = []
-    for session in sessions:
-        summary = summaries.get(session.pk)
-        answered = sum(1 for a in summary.answers.all() if a.text.strip()) if summary else 0
-        cells.append(ProgressCell(session=session, summary=summary, answered=answered))
-    return cells
+    """One :class:`~summaries.selectors.states.WorkState` per session of ``sessions``."""
+    return delegation_states(delegation=delegation, sessions=sessions)
 
 
 def session_overview(session):
-    """For organisers: every delegation of the session's workshop with its summary."""
-    summaries = {
-        summary.delegation_id: summary
-        for summary in Summary.objects.filter(session=session).prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.only("summary_id", "text"))
-        )
-    }
-    rows = []
-    for delegation in Delegation.objects.filter(workshop=session.workshop_id):
-        summary = summaries.get(delegation.pk)
-        answered = sum(1 for a in summary.answers.all() if a.text.strip()) if summary else 0
-        rows.append((delegation, ProgressCell(session=session, summary=summary, answered=answered)))
-    return rows
+    """For organisers: every delegation of the session's workshop with its state there."""
+    delegations = list(Delegation.objects.filter(workshop=session.workshop_id))
+    states = work_states(delegations=delegations, sessions=[session])
+    return [(delegation, states[(delegation.pk, session.pk)]) for delegation in delegations]
 
 
 @dataclass(frozen=True)

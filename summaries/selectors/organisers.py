@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 from delegations.models import Delegation
 from sessions.i18n import content_language_name, localized
 from sessions.models import GuidanceQuestion, InterventionArea, Session, Workshop
-from sessions.text import word_count
 
 from ..exports import ExportTable
-from ..models import ActionItem, ActionPlan, Answer, Summary, TARequest
-from . import ProgressCell
+from ..models import ActionItem, Answer, Summary, TARequest
+from .states import work_states
 
 
 @dataclass(frozen=True)
@@ -55,12 +54,6 @@ class DelegationFilters:
         """The filters as a query string ("kind=province&language=vi"), "" when none."""
         params = {"kind": self.kind, "language": self.language}
         return urlencode({key: value for key, value in params.items() if value})
-
-
-def _words(answer):
-    # As the session page counts them (ICU word boundaries, in the answer's language):
-    # Thai is written without spaces between words.
-    return word_count(answer.text, answer.language)
 
 
 @dataclass(frozen=True)
@@ -148,8 +141,8 @@ def progress_board(*, workshop, filters=DelegationFilters(), now=None):
     group-work sessions (state, answers, words, last save), with its Day 3 plan
     (actions, TA requests, draft or final).
 
-    Five queries whatever the number of delegations; word counts are summed here
-    from the answers' texts.
+    A fixed number of queries whatever the number of delegations; states, counts and
+    last edits come from ``selectors.states.work_states``, as on every other page.
     """
     now = now or timezone.now()
     sessions = list(
@@ -158,46 +151,23 @@ def progress_board(*, workshop, filters=DelegationFilters(), now=None):
         )
     )
     delegations = list(
-        filters.apply(Delegation.objects.filter(workshop=workshop))
-        .select_related("workshop", "plan")
-        .annotate(action_count=_count_of(ActionItem), ta_count=_count_of(TARequest))
+        filters.apply(Delegation.objects.filter(workshop=workshop)).select_related("workshop")
     )
-    summaries = {
-        (summary.delegation_id, summary.session_id): summary
-        for summary in Summary.objects.filter(
-            session__in=[s.pk for s in sessions], delegation__in=[d.pk for d in delegations]
-        ).prefetch_related(
-            Prefetch(
-                "answers",
-                queryset=Answer.objects.only("summary_id", "text", "language", "edited_at"),
-            )
-        )
-    }
+    states = work_states(delegations=delegations, sessions=sessions)
 
     def cell(delegation, session):
-        summary = summaries.get((delegation.pk, session.pk))
-        answers = list(summary.answers.all()) if summary else []
-        written = [answer for answer in answers if answer.text.strip()]
-        saves = [summary.updated_at] + [a.edited_at for a in answers] if summary else []
-        last_saved = max(saves, default=None)
+        state = states[(delegation.pk, session.pk)]
+        last_saved = state.last_edit_at
         return BoardCell(
             session=session,
-            summary=summary,
-            state=ProgressCell(session=session, summary=summary, answered=len(written)).state,
-            answered=len(written),
-            questions=len(session.questions.all()),
-            words=sum(_words(answer) for answer in written),
+            summary=state.summary,
+            state=state.state,
+            answered=state.answered,
+            questions=state.questions,
+            words=state.words,
             last_saved=last_saved,
             seconds_ago=max(int((now - last_saved).total_seconds()), 0) if last_saved else None,
         )
-
-    def plan_state(delegation):
-        plan = getattr(delegation, "plan", None)
-        if plan is not None and plan.status == ActionPlan.Status.FINAL:
-            return "final"
-        if plan is not None or delegation.action_count or delegation.ta_count:
-            return "draft"
-        return "not_started"
 
     return Board(
         workshop=workshop,
@@ -207,9 +177,9 @@ def progress_board(*, workshop, filters=DelegationFilters(), now=None):
             BoardRow(
                 delegation=delegation,
                 cells=tuple(cell(delegation, session) for session in sessions),
-                actions=delegation.action_count,
-                ta_requests=delegation.ta_count,
-                plan_state=plan_state(delegation),
+                actions=states[(delegation.pk, None)].actions,
+                ta_requests=states[(delegation.pk, None)].ta_requests,
+                plan_state=states[(delegation.pk, None)].state,
             )
             for delegation in delegations
         ),

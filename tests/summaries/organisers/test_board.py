@@ -16,8 +16,8 @@ from .conftest import submit, write_answers
 
 pytestmark = pytest.mark.django_db
 
-BOARD_QUERIES = 9  # session, user, groups, workshop, sessions, questions, delegations,
-# summaries, answers
+BOARD_QUERIES = 12  # session, user, groups, workshop, sessions, questions, delegations,
+# summaries, answers, plans, actions, TA requests (selectors.states.work_states)
 
 
 def board_url(**query):
@@ -161,7 +161,7 @@ def test_board_grid_polls_with_same_filters(client, organiser, progress):
 def test_board_grid_default_interval_is_five_seconds(client, organiser, progress):
     client.force_login(organiser)
     response = client.get(board_url())
-    assert 'hx-get="/w/regional/board/grid/" hx-trigger="every 5s"' in response.text
+    assert 'data-hx-get="/w/regional/board/grid/" data-hx-trigger="every 5s"' in response.text
 
 
 def test_board_grid_fragment_is_the_table_only(client, organiser, progress):
