@@ -242,12 +242,12 @@ def test_card_link_refusal_is_in_the_browsers_language(running, delegation_a, me
 
 
 def test_card_link_on_a_shared_laptop_signs_out_the_previous_account(
-    running, delegation_a, member_a, member_b
+    running, delegation_b, member_a, member_b
 ):
     client = Client()
-    client.force_login(member_b)
+    client.force_login(member_a)
     response = client.get(
-        link_path(card_sign_in_url(member_a, running, portal_url=PORTAL)), follow=True
+        link_path(card_sign_in_url(member_b, running, portal_url=PORTAL)), follow=True
     )
     assert (
         response.redirect_chain,
@@ -255,8 +255,8 @@ def test_card_link_on_a_shared_laptop_signs_out_the_previous_account(
         signed_in_username(client),
     ) == (
         [("/w/regional/", 302)],
-        ["bob was signed out on this browser; you are signed in as alice."],
-        "alice",
+        ["alice was signed out on this browser; you are signed in as bob."],
+        "bob",
     )
 
 
