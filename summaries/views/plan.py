@@ -15,7 +15,7 @@ from delegations.permissions import delegation_for, workshop_for
 
 from .. import selectors, services
 from ..forms import PLAN_FORMS
-from ..models import ActionPlan
+from ..models import ActionPlan, Summary
 from ..selectors import history
 from .common import closed_refusal, flat_errors, json_login_required, stale_refusal, wants_json
 
@@ -61,6 +61,18 @@ def plan_page(request, workshop, delegation, bound=None):
     access = delegation_for(request.user, workshop, delegation)
     items = selectors.plan_items(delegation=access.delegation)
     bound = bound or {}
+    # The Day 3 session's guidance, instructions and time box, as on any session page.
+    day3 = permissions.action_planning_session(workshop.pk)
+    page = None
+    if day3 is not None:
+        if access.can_edit:
+            summary = services.summary_get_or_create(delegation=access.delegation, session=day3)
+        else:
+            summary = Summary(delegation=access.delegation, session=day3)
+        language = selectors.content_language(
+            workshop, request.GET.get("lang"), (access.delegation.language, request.LANGUAGE_CODE)
+        )
+        page = selectors.session_page(session=day3, language=language, summary=summary)
 
     def form_for(kind, item=None):
         key = (kind, item.pk if item else None)
@@ -77,6 +89,7 @@ def plan_page(request, workshop, delegation, bound=None):
             "delegation": access.delegation,
             "access": access,
             "items": items,
+            "page": page,
             # Just removed (``?removed=action-12``): the page offers "Undo" for it at once.
             "just_removed": next(
                 (

@@ -264,3 +264,23 @@ def test_restore_of_another_items_version_is_404(client, delegation_a, member_a,
         {"history_id": other.history_id},
     )
     assert response.status_code == 404
+
+
+def test_plan_page_shows_the_day3_guidance_and_time_box(client, workshop, delegation_a, member_a):
+    day3 = Session.objects.create(
+        workshop=workshop, code="D3", kind=Session.Kind.ACTION_PLANNING, status="open",
+        time_box_minutes=90, guidance_en="Turn your summaries into actions.",
+        guidance_fr="Transformez vos synthèses en actions.",
+    )  # fmt: skip
+    client.force_login(member_a)
+    response = client.get(plan_url("plan", delegation_a))
+    assert "Transformez vos synthèses en actions." in response.text  # the delegation's language
+    assert 'data-minutes="90"' in response.text
+    started = client.post(
+        reverse(
+            "summaries:timer",
+            kwargs={"workshop": "regional", "delegation": "senegal", "session": day3.code},
+        ),
+        headers={"accept": "application/json"},
+    )
+    assert started.status_code == 200 and started.json()["started_at"]
