@@ -105,6 +105,11 @@ class PlanItemForm(forms.ModelForm):
                 )
                 self.fields[name] = field = typed
             field.widget.attrs["data-field"] = name
+            # No maxlength attribute: the browser would cut a paste silently. The page
+            # counts against data-max-length and the server refuses what is over it.
+            limit = field.widget.attrs.pop("maxlength", None)
+            if isinstance(field, forms.CharField):
+                field.widget.attrs["data-max-length"] = limit or settings.ANSWER_MAX_LENGTH
         if "intervention_area" in self.fields:
             self.fields["intervention_area"].queryset = InterventionArea.objects.order_by("order")
         mergeable = self._meta.model.MERGEABLE_FIELD

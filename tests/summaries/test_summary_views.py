@@ -240,3 +240,25 @@ def test_untouched_question_gets_no_empty_version(client, member_a, delegation_a
     assert response.status_code == 200
     assert response.json()["version"] == 0
     assert not Answer.objects.exists()
+
+
+def test_no_field_cuts_a_paste_with_maxlength(client, delegation_a, session, member_a):
+    """The browser silently truncates text pasted into a field with ``maxlength``: the
+    limits are announced with ``data-max-length`` and enforced by the server instead."""
+    from summaries import services
+
+    services.plan_item_create(
+        delegation=delegation_a, kind="action", data={"title": "Budget"}, user=member_a
+    )
+    client.force_login(member_a)
+    summary = client.get(
+        reverse(
+            "summaries:summary",
+            kwargs={"workshop": "regional", "delegation": "senegal", "session": session.code},
+        )
+    )
+    plan = client.get(
+        reverse("summaries:plan", kwargs={"workshop": "regional", "delegation": "senegal"})
+    )
+    assert ("maxlength" in summary.text, "maxlength" in plan.text) == (False, False)
+    assert 'data-max-length="20000"' in summary.text and 'data-max-length="300"' in plan.text
