@@ -9,7 +9,13 @@ server or worker serves them and a download and the ZIP name them alike.
 import dataclasses
 import hashlib
 from functools import cache
+from importlib.metadata import version
+from pathlib import Path
 
+import django
+from django.conf import settings
+
+import workshop_portal.pdf
 from workshop_portal.pdf import PDF_CONTENT_TYPE, RenderedFile
 
 from ..models import RenderedDocument
@@ -21,10 +27,23 @@ KINDS = tuple(RenderedDocument.Kind.values)
 
 @cache
 def templates_digest():
-    """Changing a PDF template or the stylesheet invalidates every cached PDF."""
-    digest = hashlib.sha256()
-    for path in sorted(TEMPLATE_DIR.iterdir()):
-        digest.update(path.name.encode() + path.read_bytes())
+    """What makes a PDF besides its data, hashed: the PDF templates and stylesheet,
+    the renderer and the engine (``summaries/pdf``, ``workshop_portal/pdf``, its text
+    layer included), the compiled catalogues and the versions of Django and
+    WeasyPrint. Changing any of them invalidates every cached PDF: a new translation
+    or a mended text layer reaches documents rendered before it."""
+    sources = [
+        *sorted(TEMPLATE_DIR.iterdir()),
+        *sorted(Path(__file__).parent.glob("*.py")),
+        *sorted(Path(workshop_portal.pdf.__file__).parent.glob("*.py")),
+        *sorted(
+            mo for path in settings.LOCALE_PATHS for mo in Path(path).glob("*/LC_MESSAGES/*.mo")
+        ),
+    ]
+    digest = hashlib.sha256(f"{django.__version__}|{version('weasyprint')}".encode())
+    for path in sources:
+        # The last parts of the path only: every checkout of the portal agrees.
+        digest.update("/".join(path.parts[-4:]).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

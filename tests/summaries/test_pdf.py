@@ -628,3 +628,22 @@ def test_ta_requests_pdf_shows_kind_and_priority_labels(senegal_plan):
     TARequest.objects.filter(priority="high").update(kind="training")
     text = pdf_text(render_ta_requests(english(senegal_plan)).content)
     assert ("Kind of assistance Training" in text, "Priority High" in text) == (True, True)
+
+
+def test_cached_pdfs_are_invalid_once_a_catalogue_changes(settings, tmp_path):
+    """A PDF cached before a new translation was compiled is rendered again: the
+    fingerprint covers the compiled catalogues (and the renderer and engine code)."""
+    from summaries.pdf.cache import templates_digest
+
+    catalogue = tmp_path / "th" / "LC_MESSAGES" / "django.mo"
+    catalogue.parent.mkdir(parents=True)
+    catalogue.write_bytes(b"first")
+    settings.LOCALE_PATHS = [tmp_path]
+    templates_digest.cache_clear()
+    try:
+        before = templates_digest()
+        catalogue.write_bytes(b"second")
+        templates_digest.cache_clear()
+        assert templates_digest() != before
+    finally:
+        templates_digest.cache_clear()
