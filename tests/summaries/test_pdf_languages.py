@@ -42,7 +42,12 @@ THAI_ANSWERS = {
         "เพิ่มขึ้นทุกปี และน้ำสะอาดกำลังขาดแคลนในฤดูแล้ง\n"
         "ป้าจ๋าทำงานประจำที่ศูนย์สุขภาพ ก๊าซหุงต้มก็แพงขึ้น ตามที่อาสาสมัครรายงาน"
     ),
-    2: "จัดตั้งศูนย์ดูแลผู้สูงอายุประจำตำบลและอบรมอาสาสมัครเรื่องโภชนาการ ก่อนฤดูฝน",
+    # Longer than a drafted title (120 characters): cut between two Thai words.
+    2: (
+        "จัดตั้งศูนย์ดูแลผู้สูงอายุประจำตำบลและอบรมอาสาสมัครเรื่องโภชนาการ ก่อนฤดูฝน "
+        "ร่วมมือกับโรงพยาบาลส่งเสริมสุขภาพตำบลและเทศบาลเพื่อให้บริการตรวจสุขภาพประจำปี"
+        "แก่ผู้สูงอายุทุกคนในชุมชน"
+    ),
     3: "ต้องการผู้เชี่ยวชาญด้านการคัดแยกขยะและการทำปุ๋ยหมักจากเศษอาหารในครัวเรือน",
 }
 THAI_ACTION = {
@@ -381,6 +386,19 @@ def test_download_with_lang_is_in_that_language(client, thai_plan):
     with translation.override("vi"):
         label = gettext("Action plan")
     assert (response.status_code, label in flat(pdftotext(response.content))) == (200, True)
+
+
+# --- the items drafted from the answers -------------------------------------------
+
+
+def test_drafted_title_is_cut_between_two_thai_words(thai_plan):
+    title = ActionItem.objects.get(delegation=thai_plan, prefilled=True).title
+    # Cut at 119 characters, as drafting did before, it ended inside เทศบาล ("เทศ…").
+    assert (title, len(title)) == (
+        "จัดตั้งศูนย์ดูแลผู้สูงอายุประจำตำบลและอบรมอาสาสมัครเรื่องโภชนาการ ก่อนฤดูฝน "
+        "ร่วมมือกับโรงพยาบาลส่งเสริมสุขภาพตำบลและ…",
+        117,
+    )
 
 
 # --- the text layer: every Thai word can be found -----------------------------------
