@@ -8,6 +8,12 @@ server acknowledged to its editor (no lost and no phantom writes).
     .venv/bin/python bench/autosave.py --editors 50 --seconds 30
     .venv/bin/python bench/autosave.py --editors 200 --seconds 30
 
+Then, in the same run (unless ``--no-saturation``), the saturation throughput: as many
+requests as ``--connections`` clients without think time get answered in
+``--saturation-seconds``, first of a bare Django view (``bench/bare_app.py``: no app,
+no middleware, no database) and then of autosave, both behind the same gunicorn
+settings, and their ratio.
+
 It needs a PostgreSQL role that may create databases (``make test`` creates
 ``portal``); it creates and drops the database ``portal_bench``. Traffic goes to
 127.0.0.1 only, and every loop is bounded by ``--seconds``.
@@ -138,6 +144,8 @@ class Editor:
         writer.write(head.encode() + body)
         await writer.drain()
         status_line = await reader.readline()
+        if len(status_line.split()) < 2:
+            raise ConnectionResetError(f"no HTTP status line: {status_line[:80]!r}")
         length = 0
         while (line := await reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.decode().partition(":")
@@ -178,6 +186,66 @@ async def run_editors(editors):
     await asyncio.gather(*(editor.run() for editor in editors))
 
 
+class Saturator(Editor):
+    """An editor without think time, for the saturation throughput."""
+
+    async def run(self):
+        reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+        save = 0
+        while time.monotonic() < self.deadline:
+            save += 1
+            text = f"{self.spec['key']} saturation {save}"
+            body = urllib.parse.urlencode(
+                {"text": text, "discussed": "on", "language": "fr", "version": self.version}
+            ).encode()
+            try:
+                status, payload = await asyncio.wait_for(self.request(reader, writer, body), 30)
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
+                self.errors += 1
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+                continue
+            self.latencies.append(0)
+            if status == 200:
+                self.version = json.loads(payload)["version"]
+                self.acked_text = text
+            elif status == 409:  # the editors' phase saved this answer: rebase once
+                self.version = json.loads(payload)["current"]["version"]
+            else:
+                self.errors += 1
+        writer.close()
+
+
+def gunicorn(app, args, env):
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", app,
+            "--bind", f"127.0.0.1:{PORT}",
+            "--workers", str(args.workers), "--threads", str(args.threads),
+            "--worker-class", "gthread", "--no-control-socket",
+            "--log-level", "warning", "--keep-alive", "30",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def saturation(app, specs, args, env):
+    """Requests per second answered for ``specs`` (one client each, no think time)."""
+    server = gunicorn(app, args, env)
+    try:
+        wait_for_server()
+        deadline = time.monotonic() + args.saturation_seconds
+        clients = [Saturator(spec, deadline, 0) for spec in specs]
+        started = time.monotonic()
+        asyncio.run(run_editors(clients))
+        elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(30)
+    return sum(len(c.latencies) for c in clients) / elapsed, sum(c.errors for c in clients)
+
+
 def wait_for_server(timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -208,6 +276,9 @@ def main():
     )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--saturation-seconds", type=float, default=15)
+    parser.add_argument("--no-saturation", action="store_true")
     args = parser.parse_args()
 
     recreate_database()
@@ -217,30 +288,13 @@ def main():
 
     connections.close_all()
 
-    env = {**os.environ, "DATABASE_URL": bench_database_url(), "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "workshop_portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--worker-class",
-            "gthread",
-            "--no-control-socket",
-            "--log-level",
-            "warning",
-            "--keep-alive",
-            "30",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": bench_database_url(),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_LOG_LEVEL": "ERROR",
+    }
+    server = gunicorn("workshop_portal.wsgi", args, env)
     try:
         wait_for_server()
         deadline = time.monotonic() + args.seconds
@@ -279,6 +333,18 @@ def main():
         f"mean={1000 * statistics.mean(latencies):.1f} ms; answers checked={len(results)} "
         f"lost writes={lost}"
     )
+    if not args.no_saturation:
+        # The saturation clients write answers of their own: editors' answers are
+        # checked above, before this.
+        specs = editors[: args.connections]
+        bare, bare_errors = saturation("bench.bare_app:application", specs, args, env)
+        ours, our_errors = saturation("workshop_portal.wsgi", specs, args, env)
+        print(
+            f"saturation ({args.connections} connections, {args.saturation_seconds:.0f} s each): "
+            f"bare Django view {bare:.0f} req/s, autosave {ours:.0f} saves/s, "
+            f"ratio {100 * ours / bare:.1f} % (errors: {bare_errors} + {our_errors})"
+        )
+        errors += bare_errors + our_errors
     return 1 if errors or lost else 0
 
 
