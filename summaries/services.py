@@ -136,7 +136,15 @@ def answer_save(*, delegation, question, data, user):
     )
     summary.session = question.session
     _ensure(permissions.can_write_summary(summary))
-    answer = Answer.objects.select_for_update().filter(summary=summary, question=question).first()
+    # Unique per (summary, question): no ordering (the model's would join for nothing).
+    answer = next(
+        iter(
+            Answer.objects.select_for_update()
+            .filter(summary=summary, question=question)
+            .order_by()[:1]
+        ),
+        None,
+    )
     mine = {"text": data.text, "discussed": data.discussed, "language": data.language}
     if answer is None:
         if data.base_version != 0:
