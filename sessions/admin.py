@@ -25,6 +25,7 @@ from modeltranslation.admin import (
 from modeltranslation.utils import build_localized_fieldname
 
 from .i18n import content_language_name
+from .admin_protection import KeepDelegationWorkFormSet
 from .models import GuidanceQuestion, InterventionArea, Session, Workshop
 from .services import session_set_status, sessions_duplicate
 
@@ -49,6 +50,7 @@ class SessionInline(TranslationTabularInline):
     """One line per session; kind, deadline and guidance are on the session's page."""
 
     model = Session
+    formset = KeepDelegationWorkFormSet  # no inline delete takes delegations' work along
     form = SessionLineForm
     fields = ("order", "code", "title", "day", "time_box_minutes", "status")
     ordering = ("order", "day", "code")
@@ -97,6 +99,7 @@ class DuplicateSessionsForm(forms.Form):
 
 class GuidanceQuestionInline(TranslationStackedInline):
     model = GuidanceQuestion
+    formset = KeepDelegationWorkFormSet  # no inline delete takes delegations' answers along
     fields = (("number", "order", "feeds"), "text", "help_text")
     ordering = ("order", "number")
     extra = 0

@@ -1,0 +1,68 @@
+"""Facilitators can't destroy delegation work by accident in the admin.
+
+Deleting a workshop, a session, a question or a delegation cascades to what
+delegations wrote (summaries, answers, plan items). Django's delete page already
+refuses when the user may not delete those rows and, for a superuser, lists exactly
+what would go before asking to confirm. Inline deletes (ticking "Delete" on a line of
+the workshop's sessions or the session's questions) skip both checks; this formset
+closes that hole: an inline line whose deletion would take delegation work with it is
+refused with a message that says what it holds and where it can be deleted instead.
+
+"Delegation work" is any row the deletion would cascade to outside the app that owns
+the deleted object and the admin's own bookkeeping: found with the admin's own
+collector, so this module needs to know nothing about the apps above it.
+"""
+
+from django.contrib.admin.utils import NestedObjects
+from django.core.exceptions import ValidationError
+from django.db import router
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+# What a deletion may take along without anyone having written it.
+BOOKKEEPING_APPS = {"admin", "contenttypes"}
+
+
+def delegation_work(obj):
+    """``{verbose name plural: count}`` of the rows outside ``obj``'s own app that
+    deleting ``obj`` would delete (history rows excluded: they go with their rows)."""
+    collector = NestedObjects(using=router.db_for_write(type(obj)))
+    collector.collect([obj])
+    own_app = obj._meta.app_label
+    counts = {}
+    for model, instances in collector.data.items():
+        meta = model._meta
+        if meta.app_label in BOOKKEEPING_APPS | {own_app} or meta.model_name.startswith("historical"):
+            continue
+        if instances:
+            label = str(capfirst(meta.verbose_name_plural))
+            counts[label] = counts.get(label, 0) + len(instances)
+    return counts
+
+
+class KeepDelegationWorkFormSet(BaseInlineFormSet):
+    """Inline formset that refuses to delete a line holding delegation work."""
+
+    def clean(self):
+        super().clean()
+        errors = []
+        for form in self.deleted_forms:
+            instance = form.instance
+            if instance.pk is None:
+                continue
+            work = delegation_work(instance)
+            if work:
+                errors.append(
+                    _(
+                        "“%(object)s” was not deleted: delegations have written %(work)s for it. "
+                        "To delete it with all of that, a superuser opens it and uses "
+                        "Delete, which lists everything that would be deleted first."
+                    )
+                    % {
+                        "object": instance,
+                        "work": ", ".join(f"{count} × {label}" for label, count in work.items()),
+                    }
+                )
+        if errors:
+            raise ValidationError(errors, code="delegation_work")
