@@ -24,8 +24,8 @@ from modeltranslation.admin import (
 )
 from modeltranslation.utils import build_localized_fieldname
 
-from .i18n import content_language_name
 from .admin_protection import KeepDelegationWorkFormSet
+from .i18n import content_language_name
 from .models import GuidanceQuestion, InterventionArea, Session, Workshop
 from .services import session_set_status, sessions_duplicate
 
