@@ -6,7 +6,7 @@ Text that delegations read is translated with django-modeltranslation (see
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,20 @@ def validate_content_languages(value):
             code="unknown_language",
             params={"codes": ", ".join(unknown), "known": ", ".join(sorted(known))},
         )
+
+
+# A session code is a URL path segment (workshop_portal.converters): letters, digits,
+# "-", "_" and ".", starting with a letter or a digit (never "." or "..").
+SESSION_CODE_MAX_LENGTH = 20
+SESSION_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+validate_session_code = RegexValidator(
+    SESSION_CODE_PATTERN,
+    _(
+        "Use only letters (A-Z, a-z), digits, hyphens, underscores and dots, "
+        "starting with a letter or a digit."
+    ),
+    code="invalid_session_code",
+)
 
 
 def content_language_choices():
@@ -127,7 +141,12 @@ class Session(models.Model):
     workshop = models.ForeignKey(
         Workshop, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("workshop")
     )
-    code = models.CharField(_("code"), max_length=20, help_text=_('For example "V".'))
+    code = models.CharField(
+        _("code"),
+        max_length=SESSION_CODE_MAX_LENGTH,
+        validators=[validate_session_code],
+        help_text=_('For example "V".'),
+    )
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.GROUP_WORK)
     day = models.PositiveSmallIntegerField(

@@ -6,7 +6,7 @@ from .views import summary as summary_views
 
 app_name = "summaries"
 
-summary_url = "<slug:workshop>/d/<slug:delegation>/s/<str:session>/"
+summary_url = "<slug:workshop>/d/<slug:delegation>/s/<session_code:session>/"
 
 plan_url = "<slug:workshop>/d/<slug:delegation>/plan/"
 item = plan_url + "<str:kind>/<int:pk>/"
@@ -14,7 +14,11 @@ item = plan_url + "<str:kind>/<int:pk>/"
 urlpatterns = [
     path("<slug:workshop>/board/", organisers.board, name="board"),
     path("<slug:workshop>/board/grid/", organisers.board_grid, name="board_grid"),
-    path("<slug:workshop>/compare/<str:session>/<int:number>/", organisers.compare, name="compare"),
+    path(
+        "<slug:workshop>/compare/<session_code:session>/<int:number>/",
+        organisers.compare,
+        name="compare",
+    ),
     path("<slug:workshop>/export/", organisers.export_page, name="exports"),
     path(
         "<slug:workshop>/export/<slug:table>.<slug:fmt>",
@@ -22,7 +26,7 @@ urlpatterns = [
         name="export_file",
     ),
     path(
-        "<slug:workshop>/preview/<str:session>/",
+        "<slug:workshop>/preview/<session_code:session>/",
         organisers.session_preview_page,
         name="session_preview",
     ),
@@ -48,7 +52,7 @@ urlpatterns = [
     path(item + "restore/", plan_views.plan_item_restore, name="plan_item_restore"),
     path(item + "move/", plan_views.plan_item_move, name="plan_item_move"),
     path(item + "history/", plan_views.plan_item_history, name="plan_item_history"),
-    path("<slug:workshop>/s/<str:session>/", summary_views.session_entry, name="session"),
+    path("<slug:workshop>/s/<session_code:session>/", summary_views.session_entry, name="session"),
     path("<slug:workshop>/d/<slug:delegation>/", summary_views.delegation_page, name="delegation"),
     path(summary_url, summary_views.summary_page, name="summary"),
     path(summary_url + "details/", summary_views.details_save, name="details_save"),

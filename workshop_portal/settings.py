@@ -4,6 +4,7 @@ Defaults are safe for a first run: SQLite in ``var/``, ``DEBUG`` off unless
 ``DJANGO_DEBUG=1``, and a secret key that exists only in debug mode.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "sessions.apps.WorkshopSessionsConfig",
     "delegations",
     "summaries",
+    # Sign-in throttling (issue 13); the portal's own app config registers the
+    # facilitators' unlock admin for it, so it comes after axes.
+    "axes",
+    "workshop_portal.apps.PortalConfig",
 ]
 
 MIDDLEWARE = [
@@ -62,11 +67,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads request.POST: refuses bodies Django cannot decode safely.
+    "workshop_portal.request_guards.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "workshop_portal.urls"
@@ -104,11 +113,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every password a person chooses (staff in the admin, password changes) passes all
+# four of Django's validators. Delegation card passwords are generated
+# (delegations.services) and never go through them.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account or address before any password
+# is checked.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "sesame.backends.ModelBackend",
 ]
@@ -178,11 +195,41 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-# Behind HTTPS in production set DJANGO_SECURE_COOKIES=1.
+# Behind HTTPS in production set DJANGO_SECURE_COOKIES=1: secure cookies, HSTS and a
+# redirect of plain HTTP to HTTPS.
 if env_bool("DJANGO_SECURE_COOKIES"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # A year, as browsers' preload lists ask; the preload flag only makes the site
+    # eligible for them, it submits nothing.
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+# The proxy's headers (X-Forwarded-Proto, X-Forwarded-For) are trusted only when
+# DJANGO_BEHIND_PROXY=1 says a proxy that sets them is in front; otherwise any client
+# reaching gunicorn directly could claim HTTPS or another address.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# account, or from one address, that account or address is refused for
+# AXES_COOLOFF_TIME (each further failure restarts it). The page says so in the
+# user's language (workshop_portal.sign_in.lockout_response); facilitators unlock an
+# account early by deleting its attempt in the admin.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = int(os.environ.get("PORTAL_SIGN_IN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=int(os.environ.get("PORTAL_SIGN_IN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "workshop_portal.sign_in.lockout_response"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_PROXY else None
 
 # The longest answer a delegation may save, in characters.
 ANSWER_MAX_LENGTH = int(os.environ.get("PORTAL_ANSWER_MAX_LENGTH", "20000"))

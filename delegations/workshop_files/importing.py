@@ -175,6 +175,15 @@ def workshop_import(*, data):
                 values=member,
                 exclude=unsaved,
             )
+    if workshop.pk:
+        # The file may drop a language some delegation that it does not list writes in.
+        listed = [entry["slug"] for entry in content["delegations"]]
+        for delegation in workshop.delegations.exclude(slug__in=listed).order_by("slug"):
+            if delegation.language not in workshop.language_codes:
+                plan.errors.append(
+                    f"workshop.languages: delegation {delegation.slug!r} writes in "
+                    f"{delegation.language!r}, which would no longer be a language of the workshop"
+                )
     if plan.errors:
         raise WorkshopFileError(plan.errors)
     result = ImportResult(workshop=workshop)

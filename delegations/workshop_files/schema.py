@@ -6,10 +6,16 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from sessions.models import GuidanceQuestion, InterventionArea, Session, Workshop
+from sessions.text import clean_typed_text
 
 from ..models import Delegation, Membership
 
 FORMAT_VERSION = 1
+# The format nests five levels (sessions[0].questions[0].text.en); anything much
+# deeper is not a workshop file, and walking it would exhaust Python's stack.
+MAX_DEPTH = 20
+# Mappings, lists and texts in one file: far above any workshop, bounds the work.
+MAX_VALUES = 200_000
 
 
 class WorkshopFileError(Exception):
@@ -252,13 +258,80 @@ def _check_mapping(value, spec, path, errors):
     return entry
 
 
+def _has_lone_surrogate(text):
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def _clean_tree(data):
+    """``data`` with every text through ``clean_typed_text``, after checking what any
+    parser may hand over: at most ``MAX_DEPTH`` levels and ``MAX_VALUES`` values,
+    text keys, texts that are valid Unicode (a lone surrogate cannot be stored).
+    Iterative, so a deep structure cannot exhaust the stack. Raises
+    ``WorkshopFileError`` naming the key path of the first problems found."""
+    errors = []
+    root = [None]
+    # (container to fill, index or key in it, value, key path, depth)
+    stack = [(root, 0, data, "", 0)]
+    count = 0
+    while stack and len(errors) < 20:
+        parent, slot, value, path, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise WorkshopFileError([f"the file holds more than {MAX_VALUES} values"])
+        if depth > MAX_DEPTH:
+            raise WorkshopFileError([f"{path}: nested more than {MAX_DEPTH} levels deep"])
+        if isinstance(value, str):
+            if _has_lone_surrogate(value):
+                errors.append(f"{path or 'the file'}: contains a character that is not valid text")
+            parent[slot] = clean_typed_text(value)
+        elif isinstance(value, dict):
+            mapping = parent[slot] = {}
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    errors.append(f"{key_path(path, str(key))}: a key must be text")
+                    continue
+                if _has_lone_surrogate(key):
+                    errors.append(f"{path or 'the file'}: a key is not valid text")
+                    continue
+                mapping[key] = None
+                stack.append((mapping, key, item, key_path(path, key), depth + 1))
+        elif isinstance(value, list):
+            items = parent[slot] = [None] * len(value)
+            for index, item in enumerate(value):
+                stack.append((items, index, item, key_path(path, index), depth + 1))
+        else:
+            parent[slot] = value
+    if errors:
+        raise WorkshopFileError(sorted(errors))
+    return root[0]
+
+
+def _check_delegation_languages(content, errors):
+    """Each delegation writes in one of its workshop's languages (its PDFs are made
+    in that language, which must be one the workshop's texts exist in)."""
+    languages = (content["workshop"].get("languages") or "").split(",")
+    for index, delegation in enumerate(content["delegations"] or ()):
+        language = delegation and delegation.get("language")
+        if language and language not in languages:
+            errors.append(
+                f"delegations[{index}].language: {language!r} is not one of the workshop's "
+                f"languages ({', '.join(languages)})"
+            )
+
+
 def workshop_file_validate(data):
     """The content of a parsed file with defaults filled in; ``WorkshopFileError``
-    listing every problem by key path when it does not follow the format."""
+    listing every problem by key path when it does not follow the format.
+
+    Before anything else the whole structure is checked and its texts cleaned
+    (:func:`_clean_tree`), whichever parser produced it."""
     if data is None:
         raise WorkshopFileError(["the file is empty"])
+    data = _clean_tree(data)
     errors = []
     cleaned = _check_mapping(data, FILE_SPEC, "", errors)
+    if not errors:
+        _check_delegation_languages(cleaned, errors)
     if errors:
         raise WorkshopFileError(errors)
     return cleaned

@@ -4,25 +4,70 @@ import json
 
 import yaml
 
-from .schema import WorkshopFileError
+from .schema import MAX_DEPTH, WorkshopFileError
+
+# Far above any real workshop (the demo files are under 20 kB); checked before parsing.
+MAX_TEXT_CHARS = 2_000_000
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """Safe YAML that refuses a key given twice in one mapping instead of keeping the last."""
+    """Safe YAML, stricter where a hostile or mistyped file would do harm:
+
+    - no aliases (``*name``): a few hundred bytes of nested aliases expand to gigabytes;
+    - nesting at most ``MAX_DEPTH`` levels (deeper would exhaust Python's stack);
+    - mapping keys are text, each given once (a repeated key is refused, not kept last);
+    - a date that does not exist (``2027-02-30``) stays text, so the schema refuses it
+      by key path instead of the parser failing without one.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed", self.peek_event().start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
             seen = set()
             for key_node, _value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue
+                if key_node.tag != "tag:yaml.org,2002:str":
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a key must be text", key_node.start_mark
+                    )
                 key = self.construct_object(key_node, deep=deep)
-                if isinstance(key, str | int) and key in seen:
+                if key in seen:
                     raise yaml.constructor.ConstructorError(
                         None, None, f"duplicate key {key!r}", key_node.start_mark
                     )
                 seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+    def construct_lenient_timestamp(self, node):
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_StrictLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _StrictLoader.construct_lenient_timestamp
+)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -44,7 +89,13 @@ def file_format_for(name):
 
 
 def workshop_file_parse(*, text, fmt="yaml"):
-    """The data of a YAML or JSON text; ``WorkshopFileError`` naming the line on a syntax error."""
+    """The data of a YAML or JSON text; ``WorkshopFileError`` naming the line on a syntax
+    error. The size is checked first, and the parsers refuse what would take
+    unbounded time or memory (YAML aliases, deep nesting)."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise WorkshopFileError(
+            [f"the file has {len(text)} characters; at most {MAX_TEXT_CHARS} are accepted"]
+        )
     if fmt == "json":
         try:
             return json.loads(text, object_pairs_hook=_json_mapping)
@@ -52,6 +103,8 @@ def workshop_file_parse(*, text, fmt="yaml"):
             raise WorkshopFileError([f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from None
         except ValueError as exc:
             raise WorkshopFileError([str(exc)]) from None
+        except RecursionError:
+            raise WorkshopFileError([f"nested more than {MAX_DEPTH} levels deep"]) from None
     try:
         return yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
