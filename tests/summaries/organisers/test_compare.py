@@ -1,6 +1,9 @@
 """One question across every delegation, side by side, for organisers."""
 
+from pathlib import Path
+
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from sessions.models import Session
@@ -96,8 +99,11 @@ def test_compare_last_question_has_no_next(client, organiser, answers):
 def test_compare_page_has_print_stylesheet(client, organiser, answers):
     client.force_login(organiser)
     response = client.get(compare_url())
-    assert "@media print" in response.text
-    assert "page-break-inside: avoid" in response.text
+    # A static file, not an inline <style>: the Content-Security-Policy allows no inline style.
+    assert '<link rel="stylesheet" href="/static/portal/compare.css">' in response.text
+    css = Path(finders.find("portal/compare.css")).read_text()
+    assert "@media print" in css
+    assert "page-break-inside: avoid" in css
 
 
 def test_compare_unknown_question_is_404(client, organiser, session):
