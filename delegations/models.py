@@ -103,3 +103,33 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.delegation} ({self.get_role_display()})"
+
+
+def interface_language_choices():
+    return list(settings.LANGUAGES)
+
+
+class LanguagePreference(models.Model):
+    """The interface language a person chose last with the language switcher, kept on
+    their account so that the next sign-in, on any browser, opens in it
+    (see ``workshop_portal.middleware``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="language_preference",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("interface language"), max_length=8, choices=interface_language_choices
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("interface language preference")
+        verbose_name_plural = _("interface language preferences")
+
+    def __str__(self):
+        return f"{self.user} – {self.language}"

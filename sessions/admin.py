@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ from modeltranslation.admin import (
 from modeltranslation.utils import build_localized_fieldname
 
 from .admin_protection import KeepDelegationWorkFormSet
+from .forms import SessionAdminForm, WorkshopAdminForm, workshop_zone
 from .i18n import content_language_name
 from .models import GuidanceQuestion, InterventionArea, Session, Workshop
 from .services import session_set_status, sessions_duplicate
@@ -40,13 +42,69 @@ def in_every_language(*fields):
     )
 
 
+def workshop_languages_first(fields, languages, translated):
+    """``fields`` (names, possibly grouped in tuples) with each translated field's
+    language versions ordered as ``languages``, then the other languages: the
+    tabbed admin draws its tabs in field order."""
+    rank = {code: index for index, code in enumerate(languages)}
+    versions = {
+        build_localized_fieldname(field, code): (field, code)
+        for field in translated
+        for code in mt_settings.AVAILABLE_LANGUAGES
+    }
+    names = list(fields)
+    for field in translated:
+        slots = [
+            index
+            for index, name in enumerate(names)
+            if isinstance(name, str) and versions.get(name, ("",))[0] == field
+        ]
+        ordered = sorted(
+            (names[index] for index in slots),
+            key=lambda name: rank.get(versions[name][1], len(rank)),
+        )
+        for index, name in zip(slots, ordered, strict=True):
+            names[index] = name
+    return type(fields)(
+        name if isinstance(name, str) else workshop_languages_first(name, languages, translated)
+        for name in names
+    )
+
+
+class WorkshopLanguagesFirst:
+    """Translation tabs of a workshop's content show that workshop's languages first,
+    its default language leading (the other content languages follow)."""
+
+    def workshop_of(self, request, obj):
+        return obj
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        workshop = self.workshop_of(request, obj)
+        if workshop is None:
+            return fieldsets
+        translated = list(self.trans_opts.all_fields)
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": workshop_languages_first(
+                        options["fields"], workshop.language_codes, translated
+                    ),
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+
 class SessionLineForm(forms.ModelForm):
     class Meta:
         # A code is "V" or "III": a narrow box leaves the line room for the title tabs.
         widgets = {"code": forms.TextInput(attrs={"size": 6})}
 
 
-class SessionInline(TranslationTabularInline):
+class SessionInline(WorkshopLanguagesFirst, TranslationTabularInline):
     """One line per session; kind, deadline and guidance are on the session's page."""
 
     model = Session
@@ -59,7 +117,8 @@ class SessionInline(TranslationTabularInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(TabbedTranslationAdmin):
+class WorkshopAdmin(WorkshopLanguagesFirst, TabbedTranslationAdmin):
+    form = WorkshopAdminForm
     list_display = ("title", "start_date", "end_date", "venue", "languages", "default_language")
     list_filter = ("start_date", "default_language", "languages")
     search_fields = ("slug", *in_every_language("title", "venue"))
@@ -97,7 +156,7 @@ class DuplicateSessionsForm(forms.Form):
     )
 
 
-class GuidanceQuestionInline(TranslationStackedInline):
+class GuidanceQuestionInline(WorkshopLanguagesFirst, TranslationStackedInline):
     model = GuidanceQuestion
     formset = KeepDelegationWorkFormSet  # no inline delete takes delegations' answers along
     fields = (("number", "order", "feeds"), "text", "help_text")
@@ -106,16 +165,20 @@ class GuidanceQuestionInline(TranslationStackedInline):
     # A question is a sentence or two: keep five of them on a screen or two.
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 
+    def workshop_of(self, request, obj):
+        return obj.workshop if obj is not None else None
+
 
 @admin.register(Session)
-class SessionAdmin(TabbedTranslationAdmin):
+class SessionAdmin(WorkshopLanguagesFirst, TabbedTranslationAdmin):
+    form = SessionAdminForm
     list_display = (
         "code",
         "title",
         "workshop",
         "day",
         "status",
-        "deadline",
+        "deadline_in_workshop_zone",
         "time_box_minutes",
         "preview_links",
     )
@@ -137,6 +200,31 @@ class SessionAdmin(TabbedTranslationAdmin):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 6})}}
     inlines = (GuidanceQuestionInline,)
     actions = ("open_sessions", "close_sessions", "draft_sessions", "duplicate_sessions")
+
+    def workshop_of(self, request, obj):
+        if obj is not None:
+            return obj.workshop
+        pk = request.POST.get("workshop", "") or request.GET.get("workshop", "")
+        return Workshop.objects.filter(pk=pk).first() if pk.isdigit() else None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The date widgets' "Now" button and their note on the browser's offset use the
+        # active time zone: make it the workshop's, as the deadline field is.
+        session = Session.objects.select_related("workshop").filter(pk=object_id).first()
+        with timezone.override(workshop_zone(self.workshop_of(request, session))):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+    @admin.display(description=_("summary deadline"), ordering="deadline")
+    def deadline_in_workshop_zone(self, session):
+        """The deadline as the workshop's clocks show it, with the zone's name."""
+        if session.deadline is None:
+            return "—"
+        zone = workshop_zone(session.workshop)
+        shown = timezone.localtime(session.deadline, zone) if zone else session.deadline
+        return f"{date_format(shown, 'DATETIME_FORMAT')} ({session.workshop.time_zone})"
 
     @admin.display(description=_("preview as delegations see it"))
     def preview_links(self, session):

@@ -6,7 +6,7 @@ import os
 import pytest
 from django.contrib.auth.models import Group, User
 
-from delegations.models import Delegation, Membership
+from delegations.models import Delegation, LanguagePreference, Membership
 from sessions.models import GuidanceQuestion, Session, Workshop
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that
@@ -97,7 +97,11 @@ def delegation_b(workshop):
 
 @pytest.fixture
 def member_a(delegation_a):
-    return make_member("alice", delegation_a)
+    """Senegal's rapporteur, who chose English with the language switcher (without a
+    choice a member gets the delegation's language, here French)."""
+    user = make_member("alice", delegation_a)
+    LanguagePreference.objects.create(user=user, language="en")
+    return user
 
 
 @pytest.fixture

@@ -68,12 +68,16 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Interface language: the account's choice, else the delegation's language, else
+    # Django's cookie / Accept-Language (issue 10).
+    "workshop_portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before anything reads request.POST: refuses bodies Django cannot decode safely.
     "workshop_portal.request_guards.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Dates on a workshop's pages in the workshop's time zone (issue 10).
+    "workshop_portal.middleware.WorkshopTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -2,6 +2,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from delegations.models import LanguagePreference
+
 
 @pytest.fixture
 def login_context(browser, live_server):
@@ -9,6 +11,9 @@ def login_context(browser, live_server):
     contexts = []
 
     def make(user, language="en"):
+        # The user's own choice, which the portal keeps on the account and puts
+        # before a delegation's language.
+        LanguagePreference.objects.update_or_create(user=user, defaults={"language": language})
         client = Client()
         client.force_login(user)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=language)

@@ -73,7 +73,8 @@ def test_autosave_refuses_oversized_text(client, member_a, delegation_a, session
 def test_oversized_error_is_translated(client, member_a, delegation_a, session, settings):
     settings.ANSWER_MAX_LENGTH = 100
     client.force_login(member_a)
-    client.cookies["django_language"] = "fr"
+    # alice chose English (tests/conftest.py); she switches to French.
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     response = autosave(client, delegation_a, session, text="x" * 101)
     assert "trop long" in response.json()["error"]
 
