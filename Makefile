@@ -22,7 +22,7 @@ LANGUAGES ?= fr vi th
 # drive Debian's Chromium (never `playwright install`), read rendered PDFs with
 # poppler-utils and decode QR codes with zbarimg (zbar-tools).
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext libicu-dev pkg-config
-TEST_DEBS := chromium poppler-utils zbar-tools
+TEST_DEBS := chromium poppler-utils zbar-tools libreoffice-calc-nogui  # soffice: the exports open in LibreOffice (tests/summaries/organisers/test_answer_exports.py)
 
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=static --ignore=staticfiles --ignore=var
 

@@ -1,11 +1,14 @@
-"""Files for partners who offer technical assistance: CSV, XLSX and an SVG bar chart.
+"""Files for partners who offer technical assistance, and for organisers: CSV, XLSX
+(with native bar charts) and an SVG bar chart for the page.
 
-Pure functions: they take frozen data (an :class:`ExportTable`, a list of bars) and
-return bytes or a string. They never touch HTTP or the database, so they are tested
-without a request; selectors build the data, views only set headers.
+Pure functions: they take frozen data (an :class:`ExportTable`, an
+:class:`ExportWorkbook`, a list of bars) and return bytes or a string. They never
+touch HTTP or the database, so they are tested without a request; selectors build
+the data, views only set headers.
 """
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,26 +29,57 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
+class BarChart:
+    """A native bar chart over its sheet's rows: the categories from column
+    ``categories`` (from 1), one series per column of ``values`` (header as its name)."""
+
+    title: str
+    categories: int = 1
+    values: tuple = (2,)
+
+
+@dataclass(frozen=True)
 class ExportTable:
     """One sheet: translated column headers and one tuple of plain values per row
-    (``str``, ``int``, ``Decimal`` or ``None``)."""
+    (``str``, ``int``, ``Decimal``, a naive ``datetime`` in the workshop's time zone,
+    or ``None``), and optionally a bar chart drawn next to the rows in XLSX."""
 
     title: str
     headers: tuple
     rows: tuple
+    chart: BarChart | None = None
+
+
+@dataclass(frozen=True)
+class ExportWorkbook:
+    """A download: ``table`` holds the rows (the CSV file is that table alone);
+    ``sheets`` are summaries of them (counts, totals, with their charts) that only
+    the XLSX file carries, after the rows."""
+
+    table: ExportTable
+    sheets: tuple = ()
+
+    @property
+    def title(self):
+        return self.table.title
 
 
 def _csv_value(value):
     if value is None:
         return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
 
 def table_csv(table):
-    """``table`` as CSV in UTF-8 with a byte order mark, so that Excel reads
-    Vietnamese and Thai correctly. Text that would run as a formula gets a leading ``'``."""
+    """``table`` (or an :class:`ExportWorkbook`'s rows) as CSV in UTF-8 with a byte
+    order mark, so that Excel reads Vietnamese and Thai correctly. Text that would
+    run as a formula gets a leading ``'``."""
+    if isinstance(table, ExportWorkbook):
+        table = table.table
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(table.headers)
@@ -59,17 +93,21 @@ def _column_width(values):
     return min(max(longest + 2, 8), 60)
 
 
-def table_xlsx(table):
-    """``table`` as an XLSX workbook: bold header row, frozen below the header,
-    columns sized to their content. Text is always stored as text, never as a formula."""
-    from openpyxl import Workbook
+def _sheet_title(title, taken):
+    # Sheet titles are limited to 31 characters, a few forbidden ones, and unique.
+    base = "".join(c for c in str(title) if c not in "[]:*?/\\")[:31] or "Sheet"
+    name, number = base, 2
+    while name.lower() in taken:
+        suffix = f" ({number})"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(name.lower())
+    return name
+
+
+def _write_sheet(sheet, table):
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    sheet = workbook.active
-    # Sheet titles are limited to 31 characters and a few forbidden ones.
-    sheet.title = "".join(c for c in table.title if c not in "[]:*?/\\")[:31] or "Sheet"
     bold = Font(bold=True)
     for column, header in enumerate(table.headers, start=1):
         cell = sheet.cell(row=1, column=column, value=str(header))
@@ -77,21 +115,70 @@ def table_xlsx(table):
     wrap = Alignment(wrap_text=True, vertical="top")
     for row_number, row in enumerate(table.rows, start=2):
         for column, value in enumerate(row, start=1):
+            number_format = None
             if isinstance(value, Decimal):
-                value = float(value)
+                value, number_format = float(value), "#,##0.00"
+            elif isinstance(value, dt.datetime):
+                number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(value, str):
                 # Text is cleaned when typed; rows saved before that may still hold a
                 # control character, which openpyxl refuses: one cell never fails a file.
                 value = clean_typed_text(value)
             cell = sheet.cell(row=row_number, column=column, value=value)
+            if number_format:
+                cell.number_format = number_format
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would store "=..." as a formula
                 if "\n" in value:
                     cell.alignment = wrap
     sheet.freeze_panes = "A2"
     for column, header in enumerate(table.headers, start=1):
-        values = [header, *(row[column - 1] for row in table.rows)]
+        values = [header, *(_csv_value(row[column - 1]) for row in table.rows)]
         sheet.column_dimensions[get_column_letter(column)].width = _column_width(values)
+
+
+def _add_chart(sheet, table):
+    """The table's bar chart, to the right of its rows; none for a table without rows
+    (a chart over no cell is an invalid reference in Excel)."""
+    from openpyxl.chart import BarChart as OpenpyxlBarChart
+    from openpyxl.chart import Reference
+    from openpyxl.utils import get_column_letter
+
+    spec = table.chart
+    if spec is None or not table.rows:
+        return
+    last_row = len(table.rows) + 1
+    chart = OpenpyxlBarChart()
+    chart.type = "bar"  # horizontal: long labels in any script stay readable
+    chart.title = str(spec.title)
+    chart.legend = None if len(spec.values) == 1 else chart.legend
+    chart.height = max(7.5, 1.2 * len(table.rows))
+    chart.width = 18
+    for column in spec.values:
+        chart.add_data(
+            Reference(sheet, min_col=column, min_row=1, max_row=last_row), titles_from_data=True
+        )
+    chart.set_categories(Reference(sheet, min_col=spec.categories, min_row=2, max_row=last_row))
+    chart.y_axis.majorGridlines = None
+    sheet.add_chart(chart, f"{get_column_letter(len(table.headers) + 2)}2")
+
+
+def table_xlsx(table, sheets=()):
+    """``table`` as an XLSX workbook, then each of ``sheets`` (or the rows and sheets
+    of an :class:`ExportWorkbook`): bold header rows, frozen below the header,
+    columns sized to their content, amounts as numbers, each table's bar chart next
+    to it. Text is always stored as text, never as a formula."""
+    from openpyxl import Workbook
+
+    if isinstance(table, ExportWorkbook):
+        table, sheets = table.table, (*table.sheets, *sheets)
+    workbook = Workbook()
+    taken = set()
+    for index, each in enumerate((table, *sheets)):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = _sheet_title(each.title, taken)
+        _write_sheet(sheet, each)
+        _add_chart(sheet, each)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,13 +1,17 @@
 """What organisers and facilitators read: the progress board, the comparison of one
-question across delegations, and the tables behind the partner exports. Callers have
+question across delegations, and the tables behind the exports (plan items for
+partners, every answer of a session, counts and cost totals). Callers have
 checked access with ``delegations.permissions.workshop_for_organiser``."""
 
 import datetime as dt
+import zoneinfo
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -20,7 +24,7 @@ from delegations.models import Delegation
 from sessions.i18n import content_language_name, localized
 from sessions.models import GuidanceQuestion, InterventionArea, Session, Workshop
 
-from ..exports import ExportTable
+from ..exports import BarChart, ExportTable, ExportWorkbook
 from ..models import ActionItem, Answer, Summary, TARequest
 from .states import work_states
 
@@ -375,4 +379,266 @@ def export_overview(*, workshop):
         actions=sum(actions_by_area.values()),
         by_area=tuple(by_area),
         by_kind=tuple((label, ta_by_kind.get(value, 0)) for value, label in TARequest.Kind.choices),
+    )
+
+
+# --- the answers of a session, cost totals, workbooks with their summaries -----------
+
+
+def answer_export_sessions(*, workshop):
+    """The sessions of ``workshop`` that have questions, in the workshop's order, each
+    with ``answer_count`` (answers with text). Drafts included: organisers read them."""
+    questions = GuidanceQuestion.objects.filter(session=OuterRef("pk"))
+    written = (
+        Answer.objects.filter(summary__session=OuterRef("pk"))
+        .exclude(text="")
+        .order_by()
+        .values("summary__session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Session.objects.filter(workshop=workshop)
+        .filter(Exists(questions))
+        .annotate(answer_count=Coalesce(Subquery(written), 0))
+    )
+
+
+@dataclass(frozen=True)
+class AnswerColumn:
+    """A readable column of an answer in the export: its header, and its value for an
+    answer (``None`` when the delegation has no answer row)."""
+
+    header: str
+    value: object  # callable(Answer | None) -> cell value
+
+
+def answer_columns(question):
+    """The columns that show an answer to ``question``. A free-text question has one,
+    the text; a question that asks for something typed (a choice, a financing mix,
+    milestones) gives its own readable columns here, and the table adds them."""
+    return (AnswerColumn(_label(Answer, "text"), lambda answer: answer.text if answer else ""),)
+
+
+def _answers_export(*, workshop, session, absolute_url):
+    """``(table, per_question)``: the rows of :func:`answer_table`, and per question
+    ``[label, discussed by, answered by]``."""
+    if session.workshop_id != workshop.pk:
+        raise Http404("No such session.")
+    language = get_language()
+    fallbacks = (workshop.default_language,)
+    zone = zoneinfo.ZoneInfo(workshop.time_zone)
+    questions = list(session.questions.order_by("order", "number"))
+    delegations = list(
+        Delegation.objects.filter(workshop=workshop)
+        .select_related("workshop")
+        .order_by("name", "pk")
+    )
+    answers = {
+        (answer.summary.delegation_id, answer.question_id): answer
+        for answer in Answer.objects.filter(summary__session=session)
+        .select_related("summary", "edited_by")
+        .order_by()
+    }
+    typed = {}
+    for question in questions:
+        for column in answer_columns(question):
+            typed.setdefault(column.header, None)
+    texts = {}
+    for question in questions:
+        text = localized(question, "text", language, fallbacks)
+        shown = f"{text.text} ({content_language_name(text.language)})"
+        texts[question.pk] = shown if text.is_fallback else text.text
+    per_question = {q.pk: [f"{q.number}. {texts[q.pk]}", 0, 0] for q in questions}
+
+    def edited(answer):
+        """(local time without seconds, username) of a real edit, else (None, "")."""
+        if answer is None or not (answer.text or answer.discussed):
+            return None, ""
+        at = timezone.localtime(answer.edited_at, zone)
+        by = answer.edited_by.get_username() if answer.edited_by else ""
+        return at.replace(tzinfo=None, second=0, microsecond=0), by
+
+    headers = (
+        _("Delegation"),
+        _("Delegation kind"),
+        _("Delegation language"),
+        _label(Summary, "session"),
+        _("Question number"),
+        _label(Answer, "question"),
+        _label(Answer, "discussed"),
+        *typed,
+        _("Answer language"),
+        f"{_label(Answer, 'edited_at')} ({workshop.time_zone})",
+        _label(Answer, "edited_by"),
+        _("Link"),
+    )
+    rows = []
+    for delegation in delegations:
+        link = absolute_url(Summary(delegation=delegation, session=session).get_absolute_url())
+        for question in questions:
+            answer = answers.get((delegation.pk, question.pk))
+            cells = dict.fromkeys(typed)
+            for column in answer_columns(question):
+                cells[column.header] = column.value(answer)
+            counts = per_question[question.pk]
+            counts[1] += bool(answer and answer.discussed)
+            counts[2] += bool(answer and answer.text.strip())
+            rows.append(
+                (
+                    delegation.name,
+                    delegation.get_kind_display(),
+                    content_language_name(delegation.language),
+                    session.code,
+                    question.number,
+                    texts[question.pk],
+                    _("Yes") if answer is not None and answer.discussed else _("No"),
+                    *cells.values(),
+                    content_language_name(answer.language) if answer and answer.language else "",
+                    *edited(answer),
+                    link,
+                )
+            )
+    table = ExportTable(
+        title=_("Answers %(session)s") % {"session": session.code},
+        headers=headers,
+        rows=tuple(rows),
+    )
+    return table, tuple(tuple(counts) for counts in per_question.values())
+
+
+def answer_table(*, workshop, session, absolute_url):
+    """Every answer of ``session`` (of ``workshop``, else 404): one row per delegation
+    × question, delegations by name, questions in their order, unanswered ones
+    included. The question in the active language (a fallback says its language);
+    answers as written, with their language; the last edit in the workshop's time
+    zone. ``absolute_url(path)`` makes the link to the delegation's summary absolute.
+    Three queries whatever the number of delegations.
+    """
+    return _answers_export(workshop=workshop, session=session, absolute_url=absolute_url)[0]
+
+
+def answer_workbook(*, workshop, session, absolute_url):
+    """The answers of ``session`` (:func:`answer_table`) and, in XLSX, a sheet of
+    answers per question (discussed by, answered by) with its bar chart."""
+    table, per_question = _answers_export(
+        workshop=workshop, session=session, absolute_url=absolute_url
+    )
+    title = _("Answers per question")
+    summary = ExportTable(
+        title=title,
+        headers=(_label(Answer, "question"), _("Discussed by"), _("Answered by")),
+        rows=per_question,
+        chart=BarChart(title=title, values=(2, 3)),
+    )
+    return ExportWorkbook(table=table, sheets=(summary,))
+
+
+@dataclass(frozen=True)
+class CostTotal:
+    """Estimated costs of one intervention area in one currency, across delegations:
+    how many live actions and TA requests carry a cost, and their sums (never
+    converted between currencies)."""
+
+    area: str
+    currency: str
+    actions: int
+    actions_total: Decimal
+    ta_requests: int
+    ta_total: Decimal
+
+
+def cost_totals(*, workshop):
+    """Every (intervention area, currency) with a costed action or TA request in
+    ``workshop``: areas in their order (in the active language), untagged last,
+    currencies alphabetically. Three queries."""
+    language = get_language()
+    fallbacks = (workshop.default_language,)
+    sums = defaultdict(lambda: [0, Decimal(0), 0, Decimal(0)])
+    for offset, model in ((0, ActionItem), (2, TARequest)):
+        grouped = (
+            model.objects.live()
+            .filter(delegation__workshop=workshop, estimated_cost__isnull=False)
+            .order_by()
+            .values_list("intervention_area", "currency")
+            .annotate(n=Count("pk"), total=Sum("estimated_cost"))
+        )
+        for area, currency, n, total in grouped:
+            entry = sums[(area, currency)]
+            entry[offset] += n
+            entry[offset + 1] += total
+    areas = {area.pk: area for area in InterventionArea.objects.all()}
+    rank = {pk: index for index, pk in enumerate(areas)}
+
+    def label(pk):
+        if pk is None:
+            return _("No intervention area")
+        return localized(areas[pk], "name", language, fallbacks).text
+
+    keys = sorted(sums, key=lambda key: (key[0] is None, rank.get(key[0], 0), key[1]))
+    return tuple(CostTotal(label(key[0]), key[1] or "", *sums[key]) for key in keys)
+
+
+def cost_totals_table(totals):
+    """:func:`cost_totals` as a sheet."""
+    return ExportTable(
+        title=_("Costs by area"),
+        headers=(
+            _("Intervention area"),
+            _label(ActionItem, "currency"),
+            _("Actions"),
+            _("Actions: total estimated cost"),
+            _("TA requests"),
+            _("TA requests: total estimated cost"),
+        ),
+        rows=tuple(
+            (t.area, t.currency, t.actions, t.actions_total, t.ta_requests, t.ta_total)
+            for t in totals
+        ),
+    )
+
+
+def _by_area_table(overview, *, column, title, chart_title):
+    label = (_("TA requests"), _("Actions"))[column - 1]
+    return ExportTable(
+        title=title,
+        headers=(_("Intervention area"), label),
+        rows=tuple((row[0], row[column]) for row in overview.by_area),
+        chart=BarChart(title=chart_title),
+    )
+
+
+def ta_request_workbook(*, workshop, link):
+    """The TA requests (:func:`ta_request_table`); in XLSX also the requests per
+    intervention area with a chart, and the cost totals by area and currency."""
+    overview = export_overview(workshop=workshop)
+    return ExportWorkbook(
+        table=ta_request_table(workshop=workshop, link=link),
+        sheets=(
+            _by_area_table(
+                overview,
+                column=1,
+                title=_("TA requests by area"),
+                chart_title=_("TA requests per intervention area"),
+            ),
+            cost_totals_table(cost_totals(workshop=workshop)),
+        ),
+    )
+
+
+def action_workbook(*, workshop, link):
+    """The actions (:func:`action_table`); in XLSX also the actions per intervention
+    area with a chart, and the cost totals by area and currency."""
+    overview = export_overview(workshop=workshop)
+    return ExportWorkbook(
+        table=action_table(workshop=workshop, link=link),
+        sheets=(
+            _by_area_table(
+                overview,
+                column=2,
+                title=_("Actions by area"),
+                chart_title=_("Actions per intervention area"),
+            ),
+            cost_totals_table(cost_totals(workshop=workshop)),
+        ),
     )

@@ -26,16 +26,21 @@ from .. import exports
 from ..selectors import content_language, session_preview
 from ..selectors.organisers import (
     DelegationFilters,
-    action_table,
+    action_workbook,
+    answer_export_sessions,
+    answer_workbook,
+    cost_totals,
     export_overview,
     progress_board,
     question_comparison,
-    ta_request_table,
+    ta_request_workbook,
 )
 
 REFRESH_SECONDS = 5
 
-TABLES = {"ta-requests": ta_request_table, "actions": action_table}
+# Each builds an ExportWorkbook: the CSV file holds its rows, the XLSX file also its
+# summary sheets and charts.
+TABLES = {"ta-requests": ta_request_workbook, "actions": action_workbook}
 FORMATS = {
     "csv": (exports.table_csv, exports.CSV_CONTENT_TYPE),
     "xlsx": (exports.table_xlsx, exports.XLSX_CONTENT_TYPE),
@@ -141,6 +146,21 @@ def export_page(request, workshop):
             "kind_chart": exports.bar_chart_svg(
                 title=_("TA requests per kind of assistance"), bars=overview.by_kind
             ),
+            "answer_sessions": answer_export_sessions(workshop=workshop),
+            "cost_totals": cost_totals(workshop=workshop),
+        },
+    )
+
+
+def _export_response(workshop, data, fmt):
+    build, content_type = FORMATS[fmt]
+    return HttpResponse(
+        build(data),
+        content_type=content_type,
+        headers={
+            "Content-Disposition": exports.attachment_disposition(
+                f"{workshop.title} - {data.title}", fmt
+            )
         },
     )
 
@@ -155,16 +175,21 @@ def export_file(request, workshop, table, fmt):
         workshop=workshop,
         link=lambda delegation: request.build_absolute_uri(delegation.get_absolute_url()),
     )
-    build, content_type = FORMATS[fmt]
-    return HttpResponse(
-        build(data),
-        content_type=content_type,
-        headers={
-            "Content-Disposition": exports.attachment_disposition(
-                f"{workshop.title} - {data.title}", fmt
-            )
-        },
+    return _export_response(workshop, data, fmt)
+
+
+@login_required
+@require_GET
+def answer_export_file(request, workshop, session, fmt):
+    """Every answer of one session (drafts included), as CSV or XLSX."""
+    workshop = workshop_for_organiser(request.user, workshop)
+    session = session_for_preview(request.user, workshop, session)
+    if fmt not in FORMATS:
+        raise Http404("No such export.")
+    data = answer_workbook(
+        workshop=workshop, session=session, absolute_url=request.build_absolute_uri
     )
+    return _export_response(workshop, data, fmt)
 
 
 @login_required

@@ -1,0 +1,197 @@
+"""The session summary PDF: one delegation's answers to one session's questions, as
+the delegation would send them (a province's answers to a secretariat, a country's
+group-work summary), for any session a member may see.
+
+:func:`summary_document` reads everything once into a frozen
+:class:`SummaryDocument`; :func:`render_summary` turns it into a
+:class:`~workshop_portal.pdf.RenderedFile` and never queries, as the plan PDFs do.
+"""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext
+
+from delegations.models import Delegation
+from sessions.i18n import Localized, localized
+from sessions.models import Session
+from workshop_portal.pdf import (
+    PDF_CONTENT_TYPE,
+    RenderedFile,
+    css_string,
+    html_to_pdf,
+    page_counter_content,
+)
+
+from ..models import Answer, Summary
+
+TEMPLATE = "summaries/pdf/summary.html"
+CSS_FILE = Path(__file__).resolve().parent.parent / "templates" / "summaries" / "pdf" / "pdf.css"
+
+
+@dataclass(frozen=True)
+class SummaryAnswer:
+    """One question of the session and the delegation's answer to it ("" if none)."""
+
+    number: int
+    question: Localized
+    discussed: bool
+    text: str  # as the delegation wrote it
+    language: str  # the language the answer is written in ("" if unknown)
+
+
+@dataclass(frozen=True)
+class SummaryDocument:
+    language: str
+    workshop_title: Localized
+    workshop_start: dt.date
+    workshop_end: dt.date
+    workshop_venue: Localized
+    workshop_slug: str
+    delegation_slug: str
+    delegation_name: str
+    delegation_kind: str
+    delegation_language: str
+    session_code: str
+    session_title: Localized
+    session_day: int
+    deadline: dt.datetime | None  # aware, in the workshop's time zone
+    participants: str
+    rapporteur: str
+    submitted: bool
+    submitted_at: dt.datetime | None  # aware, in the workshop's time zone
+    submitted_by: str
+    generated_at: dt.datetime  # aware, in the workshop's time zone
+    time_zone: str
+    answers: tuple[SummaryAnswer, ...]
+
+    @property
+    def is_draft(self):
+        return not self.submitted
+
+    @property
+    def delegation_kind_label(self):
+        if self.delegation_kind in Delegation.Kind:
+            return Delegation.Kind(self.delegation_kind).label
+        return self.delegation_kind
+
+
+def summary_document(*, delegation, session, language=None, now=None):
+    """Everything the summary PDF of ``delegation`` for ``session`` shows: every
+    question of the session in its order, with the delegation's answer (or none).
+
+    ``session`` must be a session of the delegation's workshop that members can see
+    (not a draft), and ``language`` (default: the delegation's) one of the workshop's
+    languages, else ``ValueError``. Workshop, session and question texts are read in
+    that language with a visible fallback; answers are kept as written. The caller
+    has checked access (``delegations.permissions``). Three queries.
+    """
+    workshop = delegation.workshop
+    language = language or delegation.language
+    if language not in workshop.language_codes:
+        raise ValueError(
+            f"{language!r} is not a language of workshop {workshop.slug!r} "
+            f"({', '.join(workshop.language_codes)})."
+        )
+    if session.workshop_id != workshop.pk or session.status == Session.Status.DRAFT:
+        raise ValueError(f"Session {session.code!r} is not a visible session of {workshop.slug!r}.")
+    fallbacks = (workshop.default_language,)
+    zone = zoneinfo.ZoneInfo(workshop.time_zone)
+    summary = (
+        Summary.objects.filter(delegation=delegation, session=session)
+        .select_related("submitted_by")
+        .first()
+    )
+    answers = {}
+    if summary is not None:
+        answers = {a.question_id: a for a in Answer.objects.filter(summary=summary).order_by()}
+    entries = []
+    for question in session.questions.order_by("order", "number"):
+        answer = answers.get(question.pk)
+        entries.append(
+            SummaryAnswer(
+                number=question.number,
+                question=localized(question, "text", language, fallbacks),
+                discussed=bool(answer and answer.discussed),
+                text=answer.text.strip() if answer else "",
+                language=answer.language if answer else "",
+            )
+        )
+    submitted = summary is not None and summary.is_submitted
+
+    def local(moment):
+        return timezone.localtime(moment, zone) if moment else None
+
+    return SummaryDocument(
+        language=language,
+        workshop_title=localized(workshop, "title", language, fallbacks),
+        workshop_start=workshop.start_date,
+        workshop_end=workshop.end_date,
+        workshop_venue=localized(workshop, "venue", language, fallbacks),
+        workshop_slug=workshop.slug,
+        delegation_slug=delegation.slug,
+        delegation_name=delegation.name,
+        delegation_kind=delegation.kind,
+        delegation_language=delegation.language,
+        session_code=session.code,
+        session_title=localized(session, "title", language, fallbacks),
+        session_day=session.day,
+        deadline=local(session.deadline),
+        participants=summary.participants.strip() if summary else "",
+        rapporteur=summary.rapporteur.strip() if summary else "",
+        submitted=submitted,
+        submitted_at=local(summary.submitted_at) if submitted else None,
+        submitted_by=summary.submitted_by.get_username()
+        if submitted and summary.submitted_by
+        else "",
+        generated_at=timezone.localtime(now or timezone.now(), zone),
+        time_zone=workshop.time_zone,
+        answers=tuple(entries),
+    )
+
+
+@cache
+def stylesheet():
+    """The plan PDFs' stylesheet, shared: one look for every document of a delegation."""
+    return CSS_FILE.read_text(encoding="utf-8")
+
+
+def summary_filename(doc):
+    """``workshop_delegation_summary_<session>.pdf`` in ASCII, with ``_<language>``
+    when not in the delegation's own language; the one name of this document."""
+    parts = [doc.workshop_slug, doc.delegation_slug, "summary", slugify(doc.session_code)]
+    if doc.language != doc.delegation_language:
+        parts.append(doc.language)
+    return "_".join(part.replace("-", "_") for part in parts) + ".pdf"
+
+
+def summary_html(doc):
+    """``(html, page_css)`` of the summary, every label in ``doc.language``."""
+    with translation.override(doc.language):
+        label = gettext("Summary")
+        html = render_to_string(TEMPLATE, {"doc": doc, "document_label": label})
+        header = css_string(f"{label} · {doc.session_code}")
+        if doc.is_draft:
+            header += " " + css_string(" · " + gettext("DRAFT"))
+        pages = page_counter_content(gettext("Page %(page)s of %(pages)s"))
+    page_css = (
+        f"@page {{ @top-right {{ content: {header}; }} }}\n"
+        f"@page {{ @bottom-right {{ content: {pages}; }} }}\n"
+    )
+    return html, page_css
+
+
+def render_summary(doc):
+    """The session summary of ``doc`` as a :class:`RenderedFile`, labels in ``doc.language``."""
+    html, page_css = summary_html(doc)
+    return RenderedFile(
+        filename=summary_filename(doc),
+        content_type=PDF_CONTENT_TYPE,
+        content=html_to_pdf(html, stylesheets=(stylesheet(), page_css)),
+    )
