@@ -173,7 +173,7 @@ def test_answers_csv_in_french_reads_questions_and_labels_in_french(client, orga
             "Type de délégation",
             "Langue de la délégation",
             "Session",
-            "Question number",  # a new text, not in the catalogue yet
+            "Numéro de la question",
             "Question",
             "Discutée",
             "Réponse",
