@@ -10,8 +10,10 @@ record (django-simple-history), so no version is ever lost.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from delegations import permissions
 from delegations.models import Delegation
@@ -262,6 +264,7 @@ def plan_item_create(*, delegation, kind, data, user):
     """Add an action (``kind="action"``) or TA request (``kind="ta"``) at the end of its list."""
     _ensure_plan_writable(delegation)
     model = PLAN_ITEM_MODELS[kind]
+    _ensure_room_for_plan_item(delegation, model)
     last = model.objects.filter(delegation=delegation).order_by("-order").first()
     item = model(delegation=delegation, order=(last.order + 1) if last else 1, version=1, **data)
     item.language = item.language or delegation.language
@@ -269,6 +272,20 @@ def plan_item_create(*, delegation, kind, data, user):
     item.full_clean()
     item.save()
     return item
+
+
+class PlanItemLimitReached(WritingClosed):
+    """The delegation already has ``settings.PLAN_MAX_ITEMS`` live items of this kind."""
+
+
+def _ensure_room_for_plan_item(delegation, model):
+    # The delegation's row lock serialises two additions racing for the last place.
+    list(Delegation.objects.select_for_update().filter(pk=delegation.pk).values_list("pk"))
+    if model.objects.live().filter(delegation=delegation).count() >= settings.PLAN_MAX_ITEMS:
+        raise PlanItemLimitReached(
+            _("A plan holds at most %(limit)s %(items)s: remove one before adding another.")
+            % {"limit": settings.PLAN_MAX_ITEMS, "items": model._meta.verbose_name_plural}
+        )
 
 
 @transaction.atomic
@@ -333,6 +350,7 @@ def plan_item_put_back(*, item, user):
     _ensure_plan_writable(item.delegation)
     current = type(item).objects.select_for_update(of=("self",)).get(pk=item.pk)
     if current.removed_at is not None:
+        _ensure_room_for_plan_item(item.delegation, type(item))
         current.removed_at = None
         current.edited_by = user
         _plan_item_save_version(current)

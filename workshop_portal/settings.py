@@ -259,6 +259,13 @@ AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_PROXY else None
 # The longest answer a delegation may save, in characters.
 ANSWER_MAX_LENGTH = int(os.environ.get("PORTAL_ANSWER_MAX_LENGTH", "20000"))
 
+# --- PDF limits (issue 13): a delegation's plan and one rendering are bounded.
+PLAN_MAX_ITEMS = int(os.environ.get("PORTAL_PLAN_MAX_ITEMS", "100"))  # actions; TA requests too
+PDF_MAX_TEXT_LENGTH = int(os.environ.get("PORTAL_PDF_MAX_TEXT_LENGTH", "250000"))  # characters
+PDF_RENDER_SECONDS = float(os.environ.get("PORTAL_PDF_RENDER_SECONDS", "60"))
+PDF_RENDER_MEMORY_MB = int(os.environ.get("PORTAL_PDF_RENDER_MEMORY_MB", "1024"))
+# --- end of PDF limits
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

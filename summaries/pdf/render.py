@@ -4,18 +4,27 @@
 Nothing here reads the database or a request. User text reaches WeasyPrint only
 through autoescaped templates; the engine (``workshop_portal.pdf``) supplies the
 fonts and the fetcher that may read nothing else.
+
+What delegations type is bounded here: a document with more than
+``settings.PDF_MAX_TEXT_LENGTH`` characters of text is replaced by a one-page notice
+that says so, and every rendering runs under the engine's time and memory limits
+(``settings.PDF_RENDER_SECONDS``, ``settings.PDF_RENDER_MEMORY_MB``).
 """
 
+import re
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from workshop_portal.pdf import (
     PDF_CONTENT_TYPE,
     RenderedFile,
+    RenderLimitExceeded,
+    RenderLimits,
     css_string,
     html_to_pdf,
     page_counter_content,
@@ -77,13 +86,77 @@ def document_html(doc, kind):
     return html, page_css
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
+class DocumentRenderFailed(Exception):
+    """A rendering passed the time or memory limit and was stopped. ``limit`` is
+    ``"time"`` or ``"memory"``; :func:`render_failure_message` says it to a person."""
+
+    def __init__(self, limit):
+        super().__init__(f"PDF rendering stopped at the {limit} limit.")
+        self.limit = limit
+
+
+def render_failure_message(limit):
+    """Why a document could not be made, in the active language."""
+    if limit == "memory":
+        return gettext(
+            "This document needs more memory than a PDF may take and was stopped. "
+            "Shorten the longest texts or remove items, then try again."
+        )
+    return gettext(
+        "This document took longer than %(seconds)s seconds to make and was stopped. "
+        "Shorten the longest texts or remove items, then try again."
+    ) % {"seconds": formats.number_format(settings.PDF_RENDER_SECONDS)}
+
+
+def text_length(html):
+    """Characters of text in ``html`` (markup left out): what a document's cost grows with."""
+    return len(_TAG.sub("", html))
+
+
+def render_limits():
+    return RenderLimits(
+        seconds=settings.PDF_RENDER_SECONDS, memory_bytes=settings.PDF_RENDER_MEMORY_MB * 2**20
+    )
+
+
+def _too_long_html(doc, kind, length):
+    _template_name, document_label = DOCUMENTS[kind]
+    with translation.override(doc.language):
+        label = str(document_label)
+        html = render_to_string(
+            "summaries/pdf/too_long.html",
+            {
+                "doc": doc,
+                "document_label": label,
+                "length": formats.number_format(length, force_grouping=True),
+                "limit": formats.number_format(settings.PDF_MAX_TEXT_LENGTH, force_grouping=True),
+            },
+        )
+        return html, _page_css(document_label=label, is_draft=doc.is_draft)
+
+
 def render_document(doc, kind):
-    """Document ``kind`` of ``doc`` as a :class:`RenderedFile`, labels in ``doc.language``."""
+    """Document ``kind`` of ``doc`` as a :class:`RenderedFile`, labels in ``doc.language``.
+
+    A document longer than ``settings.PDF_MAX_TEXT_LENGTH`` characters comes out as a
+    one-page notice saying so (under the same file name). Raises
+    :class:`DocumentRenderFailed` if the rendering passes the time or memory limit.
+    """
     html, page_css = document_html(doc, kind)
+    length = text_length(html)
+    if length > settings.PDF_MAX_TEXT_LENGTH:
+        html, page_css = _too_long_html(doc, kind, length)
+    try:
+        content = html_to_pdf(html, stylesheets=(stylesheet(), page_css), limits=render_limits())
+    except RenderLimitExceeded as exc:
+        raise DocumentRenderFailed(exc.limit) from exc
     return RenderedFile(
         filename=document_filename(doc, kind),
         content_type=PDF_CONTENT_TYPE,
-        content=html_to_pdf(html, stylesheets=(stylesheet(), page_css)),
+        content=content,
     )
 
 

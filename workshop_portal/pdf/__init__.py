@@ -16,10 +16,21 @@ WeasyPrint 70 gets Thai wrong in the text layer (copy, search, screen readers re
 "ประจา" for ประจำ): :func:`html_to_pdf` installs the carried fix of
 :mod:`workshop_portal.pdf.text_layer` before rendering.
 
+Typed text is free: a word of 20,000 letters with no space would make WeasyPrint
+try every break point of every line (minutes for one document).
+:func:`break_long_words` gives such runs a zero-width break opportunity every few
+characters before rendering, so they wrap like ordinary text.
+
+With ``limits`` (:class:`RenderLimits`), :func:`html_to_pdf` renders in a child
+process with a memory ceiling and a deadline (:mod:`workshop_portal.pdf.sandbox`):
+a document that passes either raises :class:`RenderLimitExceeded` and never takes
+the calling worker down.
+
 ``weasyprint`` is imported inside the functions: importing it takes ~0.6 s.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +58,24 @@ class RenderedFile:
     filename: str
     content_type: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    """How long (wall-clock seconds) and how much address space (bytes) one
+    rendering may take."""
+
+    seconds: float
+    memory_bytes: int
+
+
+class RenderLimitExceeded(RuntimeError):
+    """The rendering passed a limit and was stopped; ``limit`` is ``"time"`` or
+    ``"memory"``. Nothing was rendered."""
+
+    def __init__(self, limit, message):
+        super().__init__(message)
+        self.limit = limit
 
 
 class UnsafeResourceError(RuntimeError):
@@ -82,13 +111,72 @@ def page_counter_content(label):
     return " ".join(tokens)
 
 
-def html_to_pdf(html, *, stylesheets=()):
+# A run this long without a space is no word of any language (a long web address at
+# most, which then copies with invisible breaks); cut it every CHUNK characters.
+LONG_RUN = 64
+CHUNK = 16
+ZERO_WIDTH_SPACE = "\u200b"
+# Scripts written without spaces, which Pango breaks with a dictionary: a break
+# inside their words would split them in the text layer.
+_DICTIONARY_SCRIPTS = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+_MARKUP = re.compile(r"(<style\b.*?</style>|<script\b.*?</script>|<[^>]*>)", re.S | re.I)
+_RUN = re.compile(r"(?:&#?\w+;|[^\s<&])+")
+_TOKEN = re.compile(r"&#?\w+;|.", re.S)
+
+
+def _break_run(match):
+    run = match.group(0)
+    if len(run) < LONG_RUN or _DICTIONARY_SCRIPTS.search(run):
+        return run
+    tokens = _TOKEN.findall(run)  # an entity is one character
+    if len(tokens) < LONG_RUN:
+        return run
+    out, since = [], 0
+    for token in tokens:
+        # Never between a letter and its combining mark or joiner.
+        if (
+            since >= CHUNK
+            and not unicodedata.category(token[0]).startswith("M")
+            and token[0] not in "\u200c\u200d"
+        ):
+            out.append(ZERO_WIDTH_SPACE)
+            since = 0
+        out.append(token)
+        since += 1
+    return "".join(out)
+
+
+def break_long_words(html):
+    """``html`` with a zero-width space every ``CHUNK`` characters of any text run of
+    ``LONG_RUN`` characters or more without a space (not in markup, styles or
+    scripts, not in Thai, Lao, Khmer or Myanmar text, never inside an entity or
+    before a combining mark)."""
+    parts = _MARKUP.split(html)
+    for index in range(0, len(parts), 2):  # even parts are text between tags
+        parts[index] = _RUN.sub(_break_run, parts[index])
+    return "".join(parts)
+
+
+def html_to_pdf(html, *, stylesheets=(), limits=None):
     """PDF bytes of ``html`` (template output, user text escaped), styled by the
     shipped fonts and then ``stylesheets`` (CSS source strings, in order).
 
     Raises ``UnsafeResourceError`` if the HTML or CSS asks for any resource but
-    ``data:`` URLs and the fonts.
+    ``data:`` URLs and the fonts. With ``limits`` the rendering runs in a child
+    process and raises ``RenderLimitExceeded`` when it passes one.
     """
+    html = break_long_words(html)
+    stylesheets = tuple(stylesheets)
+    if limits is not None:
+        from .sandbox import render_isolated
+
+        return render_isolated(html, stylesheets, str(fonts_dir()), limits)
+    return write_pdf(html, stylesheets, fonts_dir())
+
+
+def write_pdf(html, stylesheets, fonts):
+    """The rendering itself, in this process: ``fonts`` is the fonts directory (a
+    child process gets it as an argument and needs no Django settings)."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, path2url
@@ -97,14 +185,14 @@ def html_to_pdf(html, *, stylesheets=()):
     from .text_layer import install
 
     install()  # idempotent; warns and does nothing on another WeasyPrint version
-    fetcher = SafeURLFetcher()
+    fetcher = SafeURLFetcher(roots=(fonts,))
     # The @font-face rules only take effect if this one FontConfiguration is given
     # both to the stylesheets and to write_pdf.
     font_config = FontConfiguration()
     css = [
         CSS(
             string=FONTS_CSS,
-            base_url=path2url(fonts_dir()),
+            base_url=path2url(fonts),
             url_fetcher=fetcher,
             font_config=font_config,
         ),
