@@ -362,15 +362,31 @@ class RenderedDocument(models.Model):
         ACTION_PLAN = "action_plan", _("Action plan")
         TA_REQUESTS = "ta_requests", _("TA requests")
 
+    class Status(models.TextChoices):
+        READY = "ready", _("Ready")
+        QUEUED = "queued", _("Waiting for a worker")
+        RENDERING = "rendering", _("Being made")
+        FAILED = "failed", _("Failed")
+
     delegation = models.ForeignKey(
         Delegation, on_delete=models.CASCADE, related_name="documents", verbose_name=_("delegation")
     )
     kind = models.CharField(_("document"), max_length=20, choices=Kind)
     language = models.CharField(_("language"), max_length=8)
-    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    fingerprint = models.CharField(
+        _("fingerprint"), max_length=64, help_text=_("Of what the stored PDF shows.")
+    )
     filename = models.CharField(_("file name"), max_length=200, blank=True)
-    pdf = models.BinaryField(_("PDF"))
+    pdf = models.BinaryField(_("PDF"), default=b"")
     rendered_at = models.DateTimeField(_("rendered at"), auto_now=True)
+    # A download asks for ``wanted``; one worker claims it (status, lease) and renders it.
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.READY)
+    wanted = models.CharField(
+        _("fingerprint asked for"), max_length=64, blank=True, help_text=_("Of what was asked for.")
+    )
+    leased_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=20, blank=True)
+    renders = models.PositiveIntegerField(_("times rendered"), default=0)
 
     class Meta:
         ordering = ["delegation", "kind", "language"]

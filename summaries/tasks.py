@@ -9,6 +9,13 @@ from delegations.models import Delegation
 
 from . import bundles
 from .models import Bundle
+from .pdf import cache
+
+
+@task()
+def render_document(document_id, fingerprint):
+    """Render one asked-for document (``summaries.pdf.cache.document_request``)."""
+    cache.document_render(document_id, fingerprint)
 
 
 @task()

@@ -4,9 +4,17 @@ A document's fingerprint hashes its frozen data (everything the PDF shows except
 time it was generated) and the templates. Rendered PDFs live in the database
 (``RenderedDocument``), with the file name their renderer gave them, so any app
 server or worker serves them and a download and the ZIP name them alike.
+
+Downloads are rendered by the task workers, once per fingerprint however many people
+ask at once: :func:`document_request` serves a cached document at once, or records
+the fingerprint wanted on the document's row with a conditional update that exactly
+one request wins (that one enqueues the task); :func:`document_render` claims the row
+with a lease (the time limit plus a margin) before it renders, so a second task for
+the same fingerprint finds nothing to do, and a worker that died loses its claim.
 """
 
 import dataclasses
+import datetime as dt
 import hashlib
 from functools import cache
 from importlib.metadata import version
@@ -14,13 +22,16 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
 import workshop_portal.pdf
 from workshop_portal.pdf import PDF_CONTENT_TYPE, RenderedFile
 
 from ..models import RenderedDocument
 from .documents import plan_document
-from .render import TEMPLATE_DIR, render_document
+from .render import TEMPLATE_DIR, DocumentRenderFailed, render_document
 
 KINDS = tuple(RenderedDocument.Kind.values)
 
@@ -74,17 +85,162 @@ def documents_refresh(*, delegation, kinds=KINDS, language=None):
         rendered[kind] = cached.get(kind) != fingerprint
         if rendered[kind]:
             output = render_document(doc, kind)
-            RenderedDocument.objects.update_or_create(
-                delegation=delegation,
-                kind=kind,
-                language=doc.language,
-                defaults={
-                    "fingerprint": fingerprint,
-                    "filename": output.filename,
-                    "pdf": output.content,
-                },
-            )
+            try:
+                with transaction.atomic():
+                    row, _created = RenderedDocument.objects.get_or_create(
+                        delegation=delegation,
+                        kind=kind,
+                        language=doc.language,
+                        defaults={"wanted": fingerprint},
+                    )
+            except IntegrityError:  # created meanwhile by a download
+                row = RenderedDocument.objects.get(
+                    delegation=delegation, kind=kind, language=doc.language
+                )
+            _store(row.pk, fingerprint, output, asked=fingerprint)
     return doc.language, rendered
+
+
+def _store(document_id, fingerprint, output, *, asked):
+    """Keep ``output`` (of ``fingerprint``, rendered for the fingerprint ``asked``) on
+    the row: ready, unless a newer fingerprint was asked for meanwhile (its own task
+    renders it)."""
+    with transaction.atomic():
+        row = RenderedDocument.objects.select_for_update().only("wanted").get(pk=document_id)
+        ready = row.wanted in ("", asked, fingerprint)
+        RenderedDocument.objects.filter(pk=document_id).update(
+            fingerprint=fingerprint,
+            filename=output.filename,
+            pdf=output.content,
+            renders=F("renders") + 1,
+            rendered_at=timezone.now(),
+            error="",
+            **(
+                {
+                    "status": RenderedDocument.Status.READY,
+                    "wanted": fingerprint,
+                    "leased_until": None,
+                }
+                if ready
+                else {"status": RenderedDocument.Status.QUEUED}
+            ),
+        )
+
+
+# A queued render should start within this (a long bundle may hold the workers); a
+# running one ends within the time limit, plus this margin.
+QUEUE_PATIENCE = dt.timedelta(minutes=10)
+RENDER_MARGIN = dt.timedelta(seconds=30)
+
+
+def render_lease():
+    return dt.timedelta(seconds=settings.PDF_RENDER_SECONDS) + RENDER_MARGIN
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentState:
+    """Where a requested document stands. ``file`` is set when it is ready;
+    ``enqueue`` is True for the one request that must enqueue
+    ``render_document(document_id, fingerprint)``; ``error`` is the limit a failed
+    rendering passed (``"time"``, ``"memory"``)."""
+
+    status: str
+    document_id: int
+    fingerprint: str
+    file: RenderedFile | None = None
+    enqueue: bool = False
+    error: str = ""
+
+
+def document_request(*, delegation, kind, language=None, retry=False):
+    """The delegation's document ``kind``: served from the cache when its fingerprint
+    is unchanged, else asked for once (``enqueue`` on the returned state for exactly
+    one of any number of simultaneous callers; again after a worker lost its claim,
+    or with ``retry`` after a failure). Callers check access."""
+    doc = plan_document(delegation=delegation, language=language)
+    fingerprint = document_fingerprint(doc, kind)
+    key = {"delegation": delegation, "kind": kind, "language": doc.language}
+    Status = RenderedDocument.Status
+    now = timezone.now()
+    row = RenderedDocument.objects.filter(**key).defer("pdf").first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = RenderedDocument.objects.create(
+                    **key,
+                    status=Status.QUEUED,
+                    wanted=fingerprint,
+                    leased_until=now + QUEUE_PATIENCE,
+                )
+            return DocumentState(Status.QUEUED, row.pk, fingerprint, enqueue=True)
+        except IntegrityError:  # a simultaneous request created it
+            row = RenderedDocument.objects.defer("pdf").get(**key)
+    if row.fingerprint == fingerprint:
+        pdf = RenderedDocument.objects.values_list("pdf", flat=True).get(pk=row.pk)
+        return DocumentState(
+            Status.READY,
+            row.pk,
+            fingerprint,
+            file=RenderedFile(row.filename, PDF_CONTENT_TYPE, bytes(pdf)),
+        )
+    if row.wanted == fingerprint and row.status == Status.FAILED and not retry:
+        return DocumentState(Status.FAILED, row.pk, fingerprint, error=row.error)
+    # Ask for it unless someone already did and their claim still holds: the one
+    # update that changes the row wins.
+    asked = (
+        RenderedDocument.objects.filter(pk=row.pk)
+        .exclude(
+            wanted=fingerprint,
+            status__in=[Status.QUEUED, Status.RENDERING],
+            leased_until__gt=now,
+        )
+        .update(
+            status=Status.QUEUED, wanted=fingerprint, error="", leased_until=now + QUEUE_PATIENCE
+        )
+    )
+    status = (
+        Status.QUEUED
+        if asked
+        else RenderedDocument.objects.values_list("status", flat=True).get(pk=row.pk)
+    )
+    return DocumentState(status, row.pk, fingerprint, enqueue=bool(asked))
+
+
+def document_render(document_id, fingerprint):
+    """Render the document row ``document_id`` if ``fingerprint`` is still the one
+    asked for and nobody holds it: claim it with a lease, render in the sandbox,
+    store. Returns True if this call rendered. A rendering past a limit leaves the
+    row failed with the limit's name; any other exit (``SystemExit`` of a stopping
+    worker included) gives the claim back and re-raises."""
+    Status = RenderedDocument.Status
+    now = timezone.now()
+    claimed = (
+        RenderedDocument.objects.filter(pk=document_id, wanted=fingerprint)
+        .filter(Q(status=Status.QUEUED) | Q(status=Status.RENDERING, leased_until__lt=now))
+        .update(status=Status.RENDERING, leased_until=now + render_lease())
+    )
+    if not claimed:
+        return False
+    row = (
+        RenderedDocument.objects.select_related("delegation__workshop")
+        .defer("pdf")
+        .get(pk=document_id)
+    )
+    try:
+        doc = plan_document(delegation=row.delegation, language=row.language)
+        output = render_document(doc, row.kind)
+    except DocumentRenderFailed as exc:
+        RenderedDocument.objects.filter(pk=document_id, wanted=fingerprint).update(
+            status=Status.FAILED, error=exc.limit, leased_until=None
+        )
+        return False
+    except BaseException:
+        RenderedDocument.objects.filter(
+            pk=document_id, wanted=fingerprint, status=Status.RENDERING
+        ).update(status=Status.QUEUED, leased_until=now)
+        raise
+    _store(document_id, document_fingerprint(doc, row.kind), output, asked=fingerprint)
+    return True
 
 
 def document_file(*, delegation, kind, language=None):

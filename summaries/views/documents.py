@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from delegations.permissions import delegation_for, workshop_for, workshop_for_organiser
@@ -10,21 +11,53 @@ from delegations.permissions import delegation_for, workshop_for, workshop_for_o
 from .. import bundles
 from ..exports import attachment_disposition
 from ..models import Bundle, RenderedDocument
-from ..pdf.cache import document_file
-from ..tasks import build_bundle
+from ..pdf.cache import document_request
+from ..pdf.render import render_failure_message
+from ..tasks import build_bundle, render_document
 from .common import file_response
 
 
 @login_required
 @require_GET
 def document_download(request, workshop, delegation, kind):
+    """The file if it is cached; else a page that follows its rendering by a worker
+    (polled by htmx) and then downloads it."""
     workshop = workshop_for(request.user, workshop)
     access = delegation_for(request.user, workshop, delegation)
     language = request.GET.get("lang") or access.delegation.language
     if kind not in RenderedDocument.Kind.values or language not in workshop.language_codes:
         raise Http404("No such document.")
-    output, _rendered = document_file(delegation=access.delegation, kind=kind, language=language)
-    return file_response(output)
+    state = document_request(
+        delegation=access.delegation,
+        kind=kind,
+        language=language,
+        retry=request.GET.get("retry") == "1",
+    )
+    if state.enqueue:
+        render_document.enqueue(state.document_id, state.fingerprint)
+    url = (
+        reverse(
+            "summaries:document",
+            kwargs={"workshop": workshop.slug, "delegation": access.delegation.slug, "kind": kind},
+        )
+        + f"?lang={language}"
+    )
+    polling = request.headers.get("HX-Request") == "true"
+    if state.file is not None and not polling:
+        return file_response(state.file)
+    if state.file is not None and request.GET.get("fetch") == "1":
+        # htmx then loads the file: the browser downloads it and stays on the page.
+        return HttpResponse(headers={"HX-Redirect": url})
+    context = {
+        "workshop": workshop,
+        "delegation": access.delegation,
+        "state": state,
+        "document_label": RenderedDocument.Kind(kind).label,
+        "url": url,
+        "error": render_failure_message(state.error) if state.error else "",
+    }
+    template = "summaries/_document_progress.html" if polling else "summaries/document.html"
+    return render(request, template, context)
 
 
 @login_required

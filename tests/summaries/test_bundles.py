@@ -10,7 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from summaries import services
-from summaries.models import Bundle
+from summaries.models import Bundle, RenderedDocument
 from summaries.pdf.cache import document_file
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,13 @@ def document_url(delegation, kind, lang=None):
     return url + (f"?lang={lang}" if lang else "")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_member_downloads_action_plan_pdf(client, senegal_plan, member_a):
     client.force_login(member_a)
+    waiting = client.get(document_url(senegal_plan, "action_plan"))
+    assert (waiting.status_code, waiting["Content-Type"]) == (200, "text/html; charset=utf-8")
+    assert "Waiting for a worker (manage.py db_worker)" in waiting.text
+    run_worker()
     response = client.get(document_url(senegal_plan, "action_plan"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -180,3 +185,119 @@ def test_day3_session_opens_the_plan_with_its_pdfs(client, member_a, delegation_
     response = client.get(url, follow=True)
     assert response.redirect_chain == [(delegation_a.get_plan_url(), 302)]
     assert document_url(delegation_a, "action_plan") in response.text
+
+
+# --- downloads rendered by the workers, once per fingerprint -------------------------
+
+
+def render_tasks():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path="summaries.tasks.render_document")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_downloads_of_one_uncached_pdf_render_it_once(
+    senegal_plan, member_a, organiser, facilitator
+):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    people = [member_a, organiser, facilitator] * 2
+    barrier = threading.Barrier(len(people))
+    statuses = []
+    sqlite = connection.vendor == "sqlite"
+
+    def download(user):
+        client = Client()
+        client.force_login(user)
+        barrier.wait()
+        try:
+            statuses.append(client.get(document_url(senegal_plan, "action_plan")).status_code)
+        finally:
+            if not sqlite:
+                connection.close()
+
+    if connection.vendor == "sqlite":
+        # The tests' in-memory SQLite refuses concurrent writers ("table is locked"),
+        # and SQLite serialises writers anyway: here they ask one after another.
+        barrier = threading.Barrier(1)
+        for user in people:
+            download(user)
+    else:
+        threads = [threading.Thread(target=download, args=(user,)) for user in people]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    run_worker()
+    document = RenderedDocument.objects.get(delegation=senegal_plan, kind="action_plan")
+    assert (statuses, render_tasks().count(), document.renders, document.status) == (
+        [200] * 6,
+        1,
+        1,
+        "ready",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_document_page_polls_then_fetches_the_file(client, senegal_plan, member_a):
+    client.force_login(member_a)
+    url = document_url(senegal_plan, "action_plan", lang="fr")
+    client.get(url)
+    poll = client.get(url, headers={"HX-Request": "true"})
+    assert f'data-hx-get="{url}" data-hx-trigger="every 2s"' in poll.text
+    run_worker()
+    ready = client.get(url, headers={"HX-Request": "true"})
+    assert "Download regional_senegal_action_plan.pdf" in ready.text
+    assert 'data-hx-trigger="every 2s"' not in ready.text
+    fetch = client.get(url + "&fetch=1", headers={"HX-Request": "true"})
+    assert (fetch.status_code, fetch["HX-Redirect"]) == (200, url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_other_language_is_its_own_document(client, senegal_plan, member_a):
+    client.force_login(member_a)
+    client.get(document_url(senegal_plan, "action_plan"))
+    client.get(document_url(senegal_plan, "action_plan", lang="en"))
+    run_worker()
+    assert sorted(
+        RenderedDocument.objects.filter(delegation=senegal_plan).values_list("language", "renders")
+    ) == [("en", 1), ("fr", 1)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_rendering_is_reported_and_can_be_retried(settings, client, senegal_plan, member_a):
+    client.force_login(member_a)
+    settings.PDF_RENDER_SECONDS = 0.01
+    client.get(document_url(senegal_plan, "ta_requests"))
+    run_worker()
+    failed = client.get(document_url(senegal_plan, "ta_requests"))
+    assert "This document took longer than 0.01 seconds to make and was stopped." in failed.text
+    assert render_tasks().count() == 1  # a failure is not retried by itself
+    settings.PDF_RENDER_SECONDS = 60
+    client.get(document_url(senegal_plan, "ta_requests") + "?retry=1")
+    run_worker()
+    response = client.get(document_url(senegal_plan, "ta_requests"))
+    assert (response["Content-Type"], render_tasks().count()) == ("application/pdf", 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_left_by_a_dead_worker_is_taken_again(client, senegal_plan, member_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client.force_login(member_a)
+    client.get(document_url(senegal_plan, "action_plan"))
+    # The worker that claimed it died mid-render: its lease runs out.
+    RenderedDocument.objects.update(
+        status="rendering", leased_until=timezone.now() - dt.timedelta(seconds=1)
+    )
+    render_tasks().delete()
+    client.get(document_url(senegal_plan, "action_plan"))  # the page's next poll
+    run_worker()
+    response = client.get(document_url(senegal_plan, "action_plan"))
+    assert (response["Content-Type"], render_tasks().count()) == ("application/pdf", 1)

@@ -376,12 +376,17 @@ def test_lang_gives_another_workshop_language(thai_plan, kind):
     ) == ([], [])
 
 
+@pytest.mark.django_db(transaction=True)
 def test_download_with_lang_is_in_that_language(client, thai_plan):
+    from django.core.management import call_command
+
     client.force_login(thai_plan.memberships.get().user)
     url = reverse(
         "summaries:document",
         kwargs={"workshop": "forum", "delegation": thai_plan.slug, "kind": "action_plan"},
     )
+    client.get(url + "?lang=vi")  # asks a worker for it
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     response = client.get(url + "?lang=vi")
     with translation.override("vi"):
         label = gettext("Action plan")
