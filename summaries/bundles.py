@@ -11,35 +11,59 @@ runs per workshop at a time.
 import datetime as dt
 import hashlib
 import io
+import shutil
+import tempfile
 import zipfile
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from workshop_portal.pdf import html_to_pdf
 
-from .models import Bundle, RenderedDocument
+from .models import Bundle, BundlePart, RenderedDocument
 from .pdf.cache import documents_refresh, templates_digest
 from .pdf.render import stylesheet
 from .selectors.organisers import action_table, ta_request_table
 
-# A 60-delegation bundle takes about a minute; one still running after this was
-# left behind by a stopped worker.
+# A bundle that has not moved for this long was left behind by stopped workers:
+# a new request gives up on it rather than wait for it.
 BUNDLE_GIVE_UP_AFTER = dt.timedelta(minutes=30)
+# A part's claim; the worker renews it every third of this while it renders, so a
+# killed worker's part is free again within this.
+PART_LEASE = dt.timedelta(seconds=30)
+# Done bundles kept per workshop (older ones, and their ZIPs, are deleted).
+BUNDLES_KEPT = 3
+RUNNING = (Bundle.Status.QUEUED, Bundle.Status.RUNNING)
+
+
+def bundle_stalled_after():
+    """No progress for this long and organisers are offered to retry
+    (setting ``BUNDLE_STALLED_SECONDS``, 2 minutes by default)."""
+    return dt.timedelta(seconds=getattr(settings, "BUNDLE_STALLED_SECONDS", 120))
+
+
+def bundle_last_moved(bundle):
+    return bundle.progress_at or bundle.created_at
+
+
+def bundle_is_stalled(bundle, *, now=None):
+    """True for a queued or running bundle that has not moved for
+    ``bundle_stalled_after()``: the page then offers "retry"."""
+    now = now or timezone.now()
+    return bundle.status in RUNNING and bundle_last_moved(bundle) < now - bundle_stalled_after()
 
 
 @transaction.atomic
 def bundle_request(*, workshop, user):
     """The bundle to follow: the one already queued or running for ``workshop``, else
     a new one. Returns ``(bundle, created)``; the caller enqueues a created bundle."""
-    running = Bundle.objects.filter(
-        workshop=workshop, status__in=[Bundle.Status.QUEUED, Bundle.Status.RUNNING]
-    ).first()
-    if running is not None and running.created_at < timezone.now() - BUNDLE_GIVE_UP_AFTER:
-        # Its worker was stopped: give up on it rather than block every new bundle.
-        bundle_fail(running, "Abandoned: no worker finished it in time.")
+    running = Bundle.objects.defer("archive").filter(workshop=workshop, status__in=RUNNING).first()
+    if running is not None and bundle_last_moved(running) < timezone.now() - BUNDLE_GIVE_UP_AFTER:
+        # Nothing moved for long: give up on it rather than block every new bundle.
+        bundle_fail(running, "Abandoned: no progress in time.")
         running = None
     if running is not None:
         return running, False
@@ -47,39 +71,142 @@ def bundle_request(*, workshop, user):
         with transaction.atomic():
             return Bundle.objects.create(workshop=workshop, requested_by=user), True
     except IntegrityError:  # a concurrent click won the race
-        return Bundle.objects.get(
-            workshop=workshop, status__in=[Bundle.Status.QUEUED, Bundle.Status.RUNNING]
-        ), False
+        return Bundle.objects.get(workshop=workshop, status__in=RUNNING), False
 
 
 def bundle_prepare(bundle):
-    """Mark ``bundle`` running and return the ids of the delegations to render; each
-    is rendered by its own task (``bundle_render_part``), so N workers share the work."""
+    """Mark ``bundle`` running with one part per delegation and return the ids of the
+    delegations still to render; each is rendered by its own task
+    (``bundle_render_part``), so N workers share the work. Safe to call again."""
     ids = list(bundle.workshop.delegations.order_by("name").values_list("pk", flat=True))
-    Bundle.objects.filter(pk=bundle.pk).update(
-        status=Bundle.Status.RUNNING, total=len(ids), done=0, rendered=0, reused=0
+    BundlePart.objects.bulk_create(
+        [BundlePart(bundle=bundle, delegation_id=pk) for pk in ids], ignore_conflicts=True
     )
-    return ids
+    done = BundlePart.objects.filter(bundle=bundle, status=BundlePart.Status.DONE).count()
+    Bundle.objects.filter(pk=bundle.pk, status__in=RUNNING).update(
+        status=Bundle.Status.RUNNING, total=len(ids), done=done, progress_at=timezone.now()
+    )
+    return list(
+        BundlePart.objects.filter(bundle=bundle)
+        .exclude(status=BundlePart.Status.DONE)
+        .order_by("delegation__name")
+        .values_list("delegation_id", flat=True)
+    )
 
 
-def bundle_render_part(bundle, delegation):
-    """Render (or reuse from the cache) one delegation's PDFs and count it done.
+def bundle_part_renew(bundle, delegation, *, worker):
+    """Extend ``worker``'s claim on the part; False if it holds it no longer."""
+    return bool(
+        BundlePart.objects.filter(
+            bundle=bundle, delegation=delegation, status=BundlePart.Status.RENDERING, worker=worker
+        ).update(leased_until=timezone.now() + PART_LEASE)
+    )
 
-    Returns True for the part that completes the bundle: the caller then assembles it.
-    The bundle row is locked while counting, so exactly one part sees completion.
+
+def bundle_render_part(bundle, delegation, *, worker="", renew=None):
+    """Claim one delegation's part, render (or reuse from the cache) its PDFs and
+    count it done.
+
+    Returns None if the part is not free (done, or claimed by a living worker), else
+    True for the one part that completes the bundle (the caller then assembles it)
+    and False for the others. Any exit other than finishing (``SystemExit`` of a
+    stopping worker included) gives the claim back and re-raises. ``renew`` is a
+    context manager factory that keeps the lease alive while rendering.
     """
-    _language, rendered = documents_refresh(delegation=delegation)
+    now = timezone.now()
+    claimed = (
+        BundlePart.objects.filter(bundle=bundle, delegation=delegation)
+        .filter(
+            Q(status=BundlePart.Status.QUEUED)
+            | Q(status=BundlePart.Status.RENDERING, leased_until__lt=now)
+        )
+        .update(status=BundlePart.Status.RENDERING, leased_until=now + PART_LEASE, worker=worker)
+    )
+    if not claimed:
+        return None
+    try:
+        if renew is not None:
+            with renew():
+                _language, rendered = documents_refresh(delegation=delegation)
+        else:
+            _language, rendered = documents_refresh(delegation=delegation)
+    except BaseException:
+        bundle_part_release(bundle, delegation, worker=worker)
+        raise
     counts = {True: 0, False: 0}
     for was_rendered in rendered.values():
         counts[was_rendered] += 1
     with transaction.atomic():
-        locked = Bundle.objects.select_for_update().only("done", "total").get(pk=bundle.pk)
+        # The bundle row is locked, and the part is marked done by a conditional
+        # update first, so a part finished twice (its lease ran out meanwhile) counts
+        # once and exactly one part sees the bundle complete.
+        locked = Bundle.objects.select_for_update().only("total", "status").get(pk=bundle.pk)
+        finished = BundlePart.objects.filter(
+            bundle=bundle, delegation=delegation, status=BundlePart.Status.RENDERING
+        ).update(status=BundlePart.Status.DONE, leased_until=None)
+        if not finished or locked.status != Bundle.Status.RUNNING:
+            return False
+        done = BundlePart.objects.filter(bundle=bundle, status=BundlePart.Status.DONE).count()
         Bundle.objects.filter(pk=bundle.pk).update(
-            done=F("done") + 1,
+            done=done,
             rendered=F("rendered") + counts[True],
             reused=F("reused") + counts[False],
+            progress_at=timezone.now(),
         )
-        return locked.done + 1 == locked.total
+        return done == locked.total
+
+
+def bundle_part_release(bundle, delegation, *, worker):
+    """Give ``worker``'s claim back, so the next task or poll takes the part at once."""
+    BundlePart.objects.filter(
+        bundle=bundle, delegation=delegation, status=BundlePart.Status.RENDERING, worker=worker
+    ).update(status=BundlePart.Status.QUEUED, leased_until=None)
+
+
+def bundle_heal(bundle):
+    """The delegation ids whose part lost its worker (lease expired) and must be
+    enqueued again; each is returned to exactly one of any number of simultaneous
+    callers (the status poll calls this)."""
+    if bundle.status != Bundle.Status.RUNNING:
+        return []
+    now = timezone.now()
+    expired = BundlePart.objects.filter(
+        bundle=bundle, status=BundlePart.Status.RENDERING, leased_until__lt=now
+    ).values_list("delegation_id", flat=True)
+    healed = []
+    for delegation_id in expired:
+        # Re-lease it as queued, so a second poll does not enqueue it again.
+        if BundlePart.objects.filter(
+            bundle=bundle,
+            delegation_id=delegation_id,
+            status=BundlePart.Status.RENDERING,
+            leased_until__lt=now,
+        ).update(status=BundlePart.Status.QUEUED, leased_until=None, worker=""):
+            healed.append(delegation_id)
+    return healed
+
+
+def bundle_retry(bundle):
+    """Organisers' "retry" of a stalled bundle. Returns ``(start, delegation_ids)``:
+    ``start`` when the bundle never started (enqueue ``build_bundle`` again), else the
+    parts not done that are not held by a living worker, to enqueue again (an empty
+    list for a bundle whose parts are all done: enqueue its assembly). Counts as
+    progress, so the page stops offering it at once."""
+    now = timezone.now()
+    Bundle.objects.filter(pk=bundle.pk).update(progress_at=now)
+    if bundle.status == Bundle.Status.QUEUED:
+        return True, []
+    if bundle.status != Bundle.Status.RUNNING:
+        return False, []
+    free = BundlePart.objects.filter(bundle=bundle).filter(
+        Q(status=BundlePart.Status.QUEUED)
+        | Q(status=BundlePart.Status.RENDERING, leased_until__lt=now)
+    )
+    ids = list(free.values_list("delegation_id", flat=True))
+    free.filter(status=BundlePart.Status.RENDERING).update(
+        status=BundlePart.Status.QUEUED, leased_until=None, worker=""
+    )
+    return False, ids
 
 
 def bundle_fail(bundle, error):
@@ -88,11 +215,18 @@ def bundle_fail(bundle, error):
     )
 
 
+def bundle_zip(bundle):
+    """The ZIP's bytes of a done bundle (its own, or the earlier bundle's it reuses)."""
+    holder = bundle.archive_of_id or bundle.pk
+    return bytes(Bundle.objects.values_list("archive", flat=True).get(pk=holder))
+
+
 def bundle_assemble(bundle, *, extra_files=()):
     """Write the ZIP from the cached PDFs (every part is rendered by now): each
     delegation's documents, a compendium of the action plans and ``extra_files``
-    (``(name, bytes)`` pairs, e.g. spreadsheets). Memory holds one PDF at a time
-    plus the ZIP being written."""
+    (``(name, bytes)`` pairs, e.g. spreadsheets), then prune the workshop's old
+    bundles. The ZIP and the compendium are written to temporary files and one PDF
+    at a time is read, so memory holds one PDF plus the finished ZIP."""
     workshop = bundle.workshop
     delegations = {d.pk: d for d in workshop.delegations.select_related("workshop")}
     documents = RenderedDocument.objects.filter(
@@ -100,37 +234,70 @@ def bundle_assemble(bundle, *, extra_files=()):
     ).order_by("delegation__name", "kind")
     fingerprint = _bundle_fingerprint(documents, extra_files)
     previous = (
-        Bundle.objects.filter(workshop=workshop, status=Bundle.Status.DONE, fingerprint=fingerprint)
+        Bundle.objects.filter(
+            workshop=workshop,
+            status=Bundle.Status.DONE,
+            fingerprint=fingerprint,
+            archive_of__isnull=True,
+        )
         .exclude(pk=bundle.pk)
-        .values_list("archive", flat=True)
+        .values_list("pk", flat=True)
         .first()
     )
     if previous is not None:  # nothing changed since that bundle: the same ZIP
         Bundle.objects.filter(pk=bundle.pk).update(
             status=Bundle.Status.DONE,
-            archive=previous,
+            archive_of=previous,
             fingerprint=fingerprint,
             finished_at=timezone.now(),
         )
+        bundle_prune(workshop)
         return
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        plans = []
-        rows = documents.values_list("delegation_id", "kind", "filename", "pdf")
-        for delegation_id, kind, filename, pdf in rows.iterator(chunk_size=20):
-            delegation = delegations[delegation_id]
-            name = f"{delegation.slug}/{filename}"
-            archive.writestr(name, bytes(pdf))
-            if kind == RenderedDocument.Kind.ACTION_PLAN:
-                plans.append((delegation, name))
-        archive.writestr(f"{workshop.slug}_compendium.pdf", _compendium(workshop, archive, plans))
-        for name, content in extra_files:
-            archive.writestr(name, content)
+    with tempfile.TemporaryFile() as spool:
+        with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+            plans = []
+            rows = documents.values_list("delegation_id", "kind", "filename")
+            for delegation_id, kind, filename in rows.iterator(chunk_size=100):
+                delegation = delegations[delegation_id]
+                name = f"{delegation.slug}/{filename}"
+                archive.writestr(name, _document_pdf(delegation_id, kind))
+                if kind == RenderedDocument.Kind.ACTION_PLAN:
+                    plans.append((delegation, delegation_id))
+            with archive.open(f"{workshop.slug}_compendium.pdf", "w", force_zip64=True) as out:
+                _compendium(workshop, plans, out)
+            for name, content in extra_files:
+                archive.writestr(name, content)
+        spool.seek(0)
+        zip_bytes = spool.read()
     Bundle.objects.filter(pk=bundle.pk).update(
         status=Bundle.Status.DONE,
-        archive=buffer.getvalue(),
+        archive=zip_bytes,
         fingerprint=fingerprint,
         finished_at=timezone.now(),
+    )
+    del zip_bytes
+    bundle_prune(workshop)
+
+
+def bundle_prune(workshop, *, keep=BUNDLES_KEPT):
+    """Delete the workshop's done bundles older than the ``keep`` newest, except one
+    whose ZIP a kept bundle reuses."""
+    done = Bundle.objects.filter(workshop=workshop, status=Bundle.Status.DONE)
+    kept = list(done.order_by("-created_at", "-pk").values_list("pk", "archive_of_id")[:keep])
+    protected = {pk for pk, _of in kept} | {of for _pk, of in kept if of is not None}
+    old = done.exclude(pk__in=protected)
+    # The ones reusing another's ZIP first, so PROTECT never refuses.
+    old.filter(archive_of__isnull=False).delete()
+    old.delete()
+
+
+def _document_pdf(delegation_id, kind):
+    return bytes(
+        RenderedDocument.objects.filter(
+            delegation_id=delegation_id, kind=kind, language=F("delegation__language")
+        )
+        .values_list("pdf", flat=True)
+        .get()
     )
 
 
@@ -161,16 +328,22 @@ def workshop_spreadsheets(workshop, *, base_url=""):
     return files
 
 
-def _compendium(workshop, archive, plans):
-    """Every delegation's action plan in one PDF, after a table of contents, with one
-    bookmark per delegation."""
+def _compendium(workshop, plans, out):
+    """Write into ``out`` every delegation's action plan in one PDF, after a table of
+    contents, with one bookmark per delegation. Each plan's reader is opened on its
+    stored bytes and dropped before the next (pypdf's writer still keeps the copied
+    pages until it writes)."""
     from pypdf import PdfReader, PdfWriter
 
-    # Two passes over the ZIP's PDFs, so that no more than one reader is alive at a time.
+    # Two passes over the stored PDFs, so that no more than one reader is alive at a time.
     entries, page = [], 2  # page 1 is the table of contents
-    for delegation, name in plans:
+    for delegation, delegation_id in plans:
         entries.append((delegation.name, page))
-        page += len(PdfReader(io.BytesIO(archive.read(name))).pages)
+        reader = PdfReader(
+            io.BytesIO(_document_pdf(delegation_id, RenderedDocument.Kind.ACTION_PLAN))
+        )
+        page += len(reader.pages)
+        del reader
     with translation.override(workshop.default_language):
         toc = html_to_pdf(
             render_to_string(
@@ -180,11 +353,18 @@ def _compendium(workshop, archive, plans):
         )
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(toc)), import_outline=False)
-    for delegation, name in plans:
+    del toc
+    for delegation, delegation_id in plans:
         start = len(writer.pages)
-        writer.append(PdfReader(io.BytesIO(archive.read(name))), import_outline=False)
+        reader = PdfReader(
+            io.BytesIO(_document_pdf(delegation_id, RenderedDocument.Kind.ACTION_PLAN))
+        )
+        writer.append(reader, import_outline=False)
+        del reader
         writer.add_outline_item(title=delegation.name, page_number=start)
     writer.add_metadata({"/Title": f"{workshop.title} — compendium"})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    with tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024) as pdf:
+        writer.write(pdf)
+        del writer
+        pdf.seek(0)
+        shutil.copyfileobj(pdf, out)

@@ -439,7 +439,20 @@ class Bundle(models.Model):
         verbose_name=_("requested by"),
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # Bumped when a part finishes: a bundle is stalled or abandoned by how long ago
+    # it last moved, not by how long ago it started.
+    progress_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # An unchanged workshop's bundle points at the earlier bundle holding the same ZIP
+    # instead of storing another copy.
+    archive_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reused_by",
+        verbose_name=_("same ZIP as"),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -456,3 +469,35 @@ class Bundle(models.Model):
 
     def __str__(self):
         return f"{self.workshop} – {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class BundlePart(models.Model):
+    """One delegation's share of a bundle, claimed by one worker at a time with a
+    lease that the worker renews while it renders; an expired lease means the worker
+    died and the part may be taken again."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Being made")
+        DONE = "done", _("Done")
+
+    bundle = models.ForeignKey(
+        Bundle, on_delete=models.CASCADE, related_name="parts", verbose_name=_("PDF bundle")
+    )
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.CASCADE, related_name="+", verbose_name=_("delegation")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    leased_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["bundle", "delegation"]
+        verbose_name = _("bundle part")
+        verbose_name_plural = _("bundle parts")
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "delegation"], name="unique_bundle_part"),
+        ]
+
+    def __str__(self):
+        return f"{self.bundle} – {self.delegation}"

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delegations.permissions import delegation_for, workshop_for, workshop_for_organiser
 
@@ -13,7 +13,7 @@ from ..exports import attachment_disposition
 from ..models import Bundle, RenderedDocument
 from ..pdf.cache import document_request
 from ..pdf.render import render_failure_message
-from ..tasks import build_bundle, render_document
+from ..tasks import assemble_bundle, build_bundle, enqueue_parts, render_document
 from .common import file_response
 
 
@@ -75,23 +75,47 @@ def bundle_start(request, workshop):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def bundle_status(request, workshop, pk):
+    """The bundle's progress (polled by htmx). A poll also re-enqueues the parts whose
+    worker died; a POST is the organisers' "retry" of a stalled bundle."""
     workshop = workshop_for_organiser(request.user, workshop)
     bundle = get_object_or_404(Bundle.objects.defer("archive"), workshop=workshop, pk=pk)
+    options = {
+        "language": request.LANGUAGE_CODE,
+        "base_url": request.build_absolute_uri("/").rstrip("/"),
+    }
+    if request.method == "POST":
+        start, delegation_ids = bundles.bundle_retry(bundle)
+        if start:
+            build_bundle.enqueue(bundle.pk, **options)
+        elif delegation_ids:
+            enqueue_parts(bundle.pk, delegation_ids, **options)
+        elif bundle.status == Bundle.Status.RUNNING:
+            assemble_bundle.enqueue(bundle.pk, **options)
+        return redirect("summaries:bundle", workshop=workshop.slug, pk=bundle.pk)
+    enqueue_parts(bundle.pk, bundles.bundle_heal(bundle), **options)
     fragment = request.headers.get("HX-Request") == "true"
     template = "summaries/_bundle_progress.html" if fragment else "summaries/bundle.html"
-    return render(request, template, {"workshop": workshop, "bundle": bundle})
+    context = {
+        "workshop": workshop,
+        "bundle": bundle,
+        "stalled": bundles.bundle_is_stalled(bundle),
+        "stalled_minutes": int(bundles.bundle_stalled_after().total_seconds() // 60) or 1,
+    }
+    return render(request, template, context)
 
 
 @login_required
 @require_GET
 def bundle_download(request, workshop, pk):
     workshop = workshop_for_organiser(request.user, workshop)
-    bundle = get_object_or_404(Bundle, workshop=workshop, pk=pk, status=Bundle.Status.DONE)
+    bundle = get_object_or_404(
+        Bundle.objects.defer("archive"), workshop=workshop, pk=pk, status=Bundle.Status.DONE
+    )
     name = f"{workshop.slug}_pdf_bundle_{bundle.created_at:%Y%m%d_%H%M}"
     return HttpResponse(
-        bytes(bundle.archive),
+        bundles.bundle_zip(bundle),
         content_type="application/zip",
         headers={"Content-Disposition": attachment_disposition(name, "zip")},
     )
