@@ -6,11 +6,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from sessions import text as typed_text
 from sessions.models import InterventionArea, content_language_choices
 
 from .models import ActionItem, TARequest
+
+# Django's empty choice of a select (the plan page's area, kind, linked action): Django's
+# own vi and th catalogues lack it, so the portal's catalogues carry it.
+gettext_noop("- Select an option -")
 
 
 class TypedTextField(forms.CharField):
