@@ -9,7 +9,11 @@ same services as the pages. The database is a throwaway SQLite file (or
 ``--database-url``). The bundle runs through the real task queue: ``--workers``
 ``manage.py db_worker`` processes (2 by default, one per core) share the per-delegation
 tasks. Peak memory is each worker's resident high-water mark (``VmHWM``, which
-includes WeasyPrint's C libraries).
+includes WeasyPrint's C libraries). Then the assembler alone runs in a fresh
+subprocess (``--assemble-only``, after dropping the done bundles so the ZIP is
+written again); its peak RSS (``getrusage`` of that child, through ``os.wait4``) is
+printed next to a subprocess that only starts Django, so the growth with the number
+of delegations shows.
 """
 
 import argparse
@@ -166,6 +170,7 @@ def start_workers(count, env):
 
 def run(workshop, label, workers):
     """One bundle through the real task queue, timed from the click to the ZIP."""
+    from summaries.bundles import bundle_zip
     from summaries.models import Bundle
     from summaries.tasks import build_bundle
 
@@ -182,10 +187,47 @@ def run(workshop, label, workers):
     peaks = ", ".join(f"{peak_rss_mb(w.pid):.0f}" for w in workers)
     print(
         f"{label}: {elapsed:6.1f} s  status={bundle.status} rendered={bundle.rendered} "
-        f"reused={bundle.reused} zip={len(bytes(bundle.archive or b'')) / 1e6:.1f} MB  "
+        f"reused={bundle.reused} zip={len(bundle_zip(bundle)) / 1e6:.1f} MB  "
         f"worker peak RSS so far (MB)=[{peaks}]"
     )
     return elapsed
+
+
+def assemble_only(database_url, mode):
+    """In this fresh process: start Django, and (``mode == "assemble"``) write the
+    workshop's ZIP again from the cached PDFs."""
+    setup_django(database_url)
+    if mode != "assemble":
+        return
+    from summaries import bundles
+    from summaries.models import Bundle
+
+    workshop = Bundle.objects.latest("created_at").workshop
+    Bundle.objects.filter(workshop=workshop).delete()
+    bundle = Bundle.objects.create(workshop=workshop, status=Bundle.Status.RUNNING)
+    bundles.bundle_assemble(bundle, extra_files=bundles.workshop_spreadsheets(workshop))
+
+
+def child_peak_mb(argv, env):
+    """Peak RSS of one child process, from its own rusage (``ru_maxrss`` is in KiB)."""
+    process = subprocess.Popen(argv, cwd=ROOT, env=env)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"{argv} exited with {process.returncode}")
+    return usage.ru_maxrss / 1024
+
+
+def measure_assembler(database_url):
+    env = {**os.environ, "DATABASE_URL": database_url}
+    base = [sys.executable, __file__, "--database-url", database_url, "--assemble-only"]
+    idle = child_peak_mb([*base, "idle"], env)
+    started = time.perf_counter()
+    assembler = child_peak_mb([*base, "assemble"], env)
+    print(
+        f"assembler alone: {time.perf_counter() - started:.1f} s, peak RSS {assembler:.0f} MB "
+        f"(a process that only starts Django: {idle:.0f} MB; growth {assembler - idle:.0f} MB)"
+    )
 
 
 def main():
@@ -193,7 +235,11 @@ def main():
     parser.add_argument("--delegations", type=int, default=60)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--workers", type=int, default=2, help="db_worker processes")
+    parser.add_argument("--assemble-only", choices=["idle", "assemble"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.assemble_only:
+        assemble_only(args.database_url, args.assemble_only)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
         setup_django(database_url)
@@ -216,6 +262,7 @@ def main():
                 worker.terminate()
             for worker in workers:
                 worker.wait(30)
+        measure_assembler(database_url)
 
 
 if __name__ == "__main__":

@@ -285,10 +285,7 @@ def bundle_prune(workshop, *, keep=BUNDLES_KEPT):
     done = Bundle.objects.filter(workshop=workshop, status=Bundle.Status.DONE)
     kept = list(done.order_by("-created_at", "-pk").values_list("pk", "archive_of_id")[:keep])
     protected = {pk for pk, _of in kept} | {of for _pk, of in kept if of is not None}
-    old = done.exclude(pk__in=protected)
-    # The ones reusing another's ZIP first, so PROTECT never refuses.
-    old.filter(archive_of__isnull=False).delete()
-    old.delete()
+    done.exclude(pk__in=protected).delete()
 
 
 def _document_pdf(delegation_id, kind):

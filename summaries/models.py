@@ -444,10 +444,11 @@ class Bundle(models.Model):
     progress_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # An unchanged workshop's bundle points at the earlier bundle holding the same ZIP
-    # instead of storing another copy.
+    # instead of storing another copy; it goes with that bundle (pruning never deletes
+    # one a kept bundle points at). PROTECT would refuse deleting both in one go.
     archive_of = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="reused_by",

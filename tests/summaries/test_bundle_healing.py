@@ -155,3 +155,10 @@ def test_pruning_keeps_a_zip_that_a_kept_bundle_reuses(workshop, organiser):
     ]
     bundles.bundle_prune(workshop)
     assert (Bundle.objects.count(), bundles.bundle_zip(reusing[-1])) == (4, b"zip")
+
+
+def test_workshop_with_a_reused_zip_can_be_deleted(workshop):
+    original = Bundle.objects.create(workshop=workshop, status="done", archive=b"zip")
+    Bundle.objects.create(workshop=workshop, status="done", archive_of=original)
+    workshop.delete()
+    assert Bundle.objects.count() == 0
