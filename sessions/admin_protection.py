@@ -33,7 +33,8 @@ def delegation_work(obj):
     counts = {}
     for model, instances in collector.data.items():
         meta = model._meta
-        if meta.app_label in BOOKKEEPING_APPS | {own_app} or meta.model_name.startswith("historical"):
+        history = meta.model_name.startswith("historical")
+        if meta.app_label in BOOKKEEPING_APPS | {own_app} or history:
             continue
         if instances:
             label = str(capfirst(meta.verbose_name_plural))
