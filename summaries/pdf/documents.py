@@ -365,8 +365,10 @@ def plan_document(*, delegation, language=None, now=None):
         for number, item in enumerate(action_rows, start=1)
     )
     action_numbers = {item.pk: number for number, item in enumerate(action_rows, start=1)}
-    ta_rows = TARequest.objects.live().filter(delegation=delegation).select_related(
-        *source_related, "action"
+    ta_rows = (
+        TARequest.objects.live()
+        .filter(delegation=delegation)
+        .select_related(*source_related, "action")
     )
     ta_requests = tuple(
         TARequestEntry(
