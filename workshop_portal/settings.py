@@ -264,6 +264,8 @@ PLAN_MAX_ITEMS = int(os.environ.get("PORTAL_PLAN_MAX_ITEMS", "100"))  # actions;
 PDF_MAX_TEXT_LENGTH = int(os.environ.get("PORTAL_PDF_MAX_TEXT_LENGTH", "250000"))  # characters
 PDF_RENDER_SECONDS = float(os.environ.get("PORTAL_PDF_RENDER_SECONDS", "60"))
 PDF_RENDER_MEMORY_MB = int(os.environ.get("PORTAL_PDF_RENDER_MEMORY_MB", "1024"))
+# A bundle that has not moved for this long shows "Stalled — retry" to organisers.
+BUNDLE_STALLED_SECONDS = int(os.environ.get("PORTAL_BUNDLE_STALLED_SECONDS", "120"))
 # --- end of PDF limits
 
 LOGGING = {
