@@ -10,6 +10,7 @@ from sessions.models import Session
 from summaries.models import Answer
 from summaries.services import AnswerInput, answer_save
 
+pytest_plugins = ["tests.e2e.venue_network"]  # the venue_network fixture
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -44,10 +45,10 @@ def test_typed_answer_is_saved_and_survives_reload(
 
 
 def test_offline_text_is_kept_and_saved_after_reload(
-    login_context, live_server, member_a, delegation_a, session
+    login_context, live_server, member_a, delegation_a, session, venue_network
 ):
     context = login_context(member_a)
-    page = context.new_page()
+    page = venue_network.open_tab(context, "first")
     page.goto(page_url(live_server, delegation_a, session))
     context.set_offline(True)
     page.fill("#id_q2-text", "Typed while the venue Wi-Fi was down")
@@ -56,10 +57,15 @@ def test_offline_text_is_kept_and_saved_after_reload(
         re.compile("Offline|Not saved")
     )
     expect(page.locator("#connection-banner")).to_be_visible()
-    page.close()  # the laptop is closed while offline: only the browser's copy remains
+    # "Not saved yet" shows from the keystroke: wait for the save to have failed and the
+    # text to be on disk in this browser ("Offline — kept in this browser").
+    expect(page.locator("#question-2")).to_have_attribute("data-state", "offline")
+    # The laptop is closed while offline: only the browser's copy remains. (A plain
+    # page.close() lifts the offline emulation for the dying page: see venue_network.)
+    venue_network.close_tab(page)
     assert answer_text(2) is None
     context.set_offline(False)
-    page = context.new_page()
+    page = venue_network.open_tab(context, "second")
     page.goto(page_url(live_server, delegation_a, session))
     expect(page.locator("#restored-banner")).to_be_visible()
     expect(page.locator("#id_q2-text")).to_have_value("Typed while the venue Wi-Fi was down")
