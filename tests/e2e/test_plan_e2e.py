@@ -10,6 +10,7 @@ from summaries import services
 from summaries.models import ActionItem
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytest_plugins = ["tests.e2e.venue_network"]  # the venue_network fixture
 
 DESCRIPTION = "Cost the community package.\n\nAdd a budget line for community health workers."
 
@@ -95,15 +96,19 @@ def test_the_same_month_changed_twice_asks_and_keeps_the_rest_merged(two_laptops
     field(first, item, "start_month").fill("3")
     field(first, item, "milestone").fill("Law voted")
     expect(state(first, item)).to_have_text(re.compile("Saved at"))
-    field(second, item, "start_month").fill("6")
     field(second, item, "responsible").fill("District team")
+    expect(state(second, item)).to_have_text(re.compile("merged"))  # milestone, month merged
+    expect(field(second, item, "milestone")).to_have_value("Law voted")
+    field(first, item, "start_month").fill("9")
+    # Stale too (the other laptop saved "responsible"): merged, so it says so.
+    expect(state(first, item)).to_have_text(re.compile("merged"))
+    field(second, item, "start_month").fill("6")  # the month the other laptop changed too
     conflict = second.locator(f"#action-{item.pk} [data-role=conflict]")
     expect(conflict).to_be_visible()
-    expect(field(second, item, "milestone")).to_have_value("Law voted")  # already merged
     conflict.locator("[data-action=take-theirs]").click()
     expect(state(second, item)).to_have_text(re.compile("Saved at"))
     item.refresh_from_db()
-    assert (item.start_month, item.milestone, item.responsible) == (3, "Law voted", "District team")
+    assert (item.start_month, item.milestone, item.responsible) == (9, "Law voted", "District team")
 
 
 def test_remove_then_undo_puts_the_action_back(login_context, live_server, member_a, item):
@@ -181,19 +186,24 @@ def test_an_answer_pasted_over_the_limit_is_kept_whole(
 
 
 def test_plan_edits_made_offline_are_kept_and_saved_after_reload(
-    login_context, live_server, member_a, item
+    login_context, live_server, member_a, item, venue_network
 ):
     context = login_context(member_a)
-    page = context.new_page()
+    page = venue_network.open_tab(context, "first")
     url = live_server.url + item.delegation.get_plan_url()
     page.goto(url)
     context.set_offline(True)
     field(page, item, "milestone").fill("Typed while the venue Wi-Fi was down")
     field(page, item, "milestone").blur()
     expect(page.locator("#connection-banner")).to_be_visible()
-    page.close()
+    # The save failed and the text is on disk in this browser before the laptop closes.
+    expect(page.locator(f"#action-{item.pk} .save-unit")).to_have_attribute("data-state", "offline")
+    # A plain page.close() lifts the offline emulation for the dying page: see venue_network.
+    venue_network.close_tab(page)
+    item.refresh_from_db()
+    assert item.milestone == ""
     context.set_offline(False)
-    page = context.new_page()
+    page = venue_network.open_tab(context, "second")
     page.goto(url)
     expect(page.locator("#restored-banner")).to_be_visible()
     expect(state(page, item)).to_have_text(re.compile("Saved at"))
