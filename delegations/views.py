@@ -14,8 +14,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from sesame import settings as sesame_settings
-from sesame.backends import ModelBackend as CardBackend
 
 from sessions.models import Workshop
 
@@ -24,7 +22,6 @@ from .permissions import own_delegation
 from .services import card_eligible
 
 CARD_BACKEND_PATH = "sesame.backends.ModelBackend"  # in settings.AUTHENTICATION_BACKENDS
-CARD_BACKEND = CardBackend()
 
 
 @never_cache
@@ -38,6 +35,11 @@ def card_sign_in(request, workshop):
 
 
 def _card_sign_in(request, slug):
+    # Imported here: sesame derives its signing key from SECRET_KEY when imported, and
+    # management commands (migrate, makemigrations) run without a secret key.
+    from sesame import settings as sesame_settings
+    from sesame.backends import ModelBackend as CardBackend
+
     workshop = Workshop.objects.filter(slug=slug).first()
     token = request.GET.get(sesame_settings.TOKEN_NAME)
     user = None
@@ -47,7 +49,7 @@ def _card_sign_in(request, slug):
         # cleanses only names like "token" or "password") and whose throttling (axes)
         # would lock the venue's shared address out for a stale card. An 80-bit
         # signature needs no throttling.
-        user = CARD_BACKEND.authenticate(request, sesame=token, scope=card_link_scope(workshop))
+        user = CardBackend().authenticate(request, sesame=token, scope=card_link_scope(workshop))
     delegation = own_delegation(user, workshop) if user and card_eligible(user) else None
     if delegation is None:
         messages.error(
