@@ -14,6 +14,11 @@ subprocess (``--assemble-only``, after dropping the done bundles so the ZIP is
 written again); its peak RSS (``getrusage`` of that child, through ``os.wait4``) is
 printed next to a subprocess that only starts Django, so the growth with the number
 of delegations shows.
+
+Last, the floor, in the same run once the workers have stopped: every document of the
+bundle rendered by bare WeasyPrint (``bench/pdf.py: bare``, the same HTML and fonts,
+none of our pipeline) one after the other, summed and divided by ``--workers``; the
+cold bundle's time is printed as a ratio of it (target: at most 1.15).
 """
 
 import argparse
@@ -170,7 +175,7 @@ def start_workers(count, env):
 
 def run(workshop, label, workers):
     """One bundle through the real task queue, timed from the click to the ZIP."""
-    from summaries.bundles import bundle_zip
+    from summaries.bundles import bundle_zip_size
     from summaries.models import Bundle
     from summaries.tasks import build_bundle
 
@@ -187,10 +192,28 @@ def run(workshop, label, workers):
     peaks = ", ".join(f"{peak_rss_mb(w.pid):.0f}" for w in workers)
     print(
         f"{label}: {elapsed:6.1f} s  status={bundle.status} rendered={bundle.rendered} "
-        f"reused={bundle.reused} zip={len(bundle_zip(bundle)) / 1e6:.1f} MB  "
+        f"reused={bundle.reused} zip={bundle_zip_size(bundle) / 1e6:.1f} MB  "
         f"worker peak RSS so far (MB)=[{peaks}]"
     )
     return elapsed
+
+
+def bare_floor(workshop):
+    """Seconds that bare WeasyPrint takes for every document of the bundle, in turn."""
+    from bench.pdf import bare
+    from summaries.models import RenderedDocument
+    from summaries.pdf import plan_document
+    from summaries.pdf.render import document_html
+
+    total = 0.0
+    for delegation in workshop.delegations.select_related("workshop"):
+        doc = plan_document(delegation=delegation)
+        for kind in RenderedDocument.Kind.values:
+            html, page_css = document_html(doc, kind)
+            started = time.perf_counter()
+            bare(html, page_css)
+            total += time.perf_counter() - started
+    return total
 
 
 def assemble_only(database_url, mode):
@@ -255,7 +278,7 @@ def main():
         workers = start_workers(args.workers, {**os.environ, "DATABASE_URL": database_url})
         try:
             time.sleep(3)  # let the workers import Django and WeasyPrint
-            run(workshop, "cold", workers)
+            cold = run(workshop, "cold", workers)
             run(workshop, "warm", workers)
         finally:
             for worker in workers:
@@ -263,6 +286,11 @@ def main():
             for worker in workers:
                 worker.wait(30)
         measure_assembler(database_url)
+        floor = bare_floor(workshop) / args.workers
+        print(
+            f"floor: bare WeasyPrint renders of the bundle's documents / {args.workers} workers "
+            f"= {floor:.1f} s; cold bundle {cold:.1f} s = {cold / floor:.2f} x the floor"
+        )
 
 
 if __name__ == "__main__":

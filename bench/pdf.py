@@ -140,6 +140,25 @@ def make_delegation():
     return delegation
 
 
+def bare(html, page_css):
+    """Bare WeasyPrint on the HTML our renderer makes: the same fonts and stylesheets,
+    none of our pipeline (no child process, limits or text-layer mending)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import path2url
+
+    from summaries.pdf.render import stylesheet
+    from workshop_portal.pdf import FONTS_CSS, fonts_dir
+
+    font_config = FontConfiguration()
+    stylesheets = [
+        CSS(string=FONTS_CSS, base_url=path2url(fonts_dir()), font_config=font_config),
+        CSS(string=stylesheet(), font_config=font_config),
+        CSS(string=page_css, font_config=font_config),
+    ]
+    return HTML(string=html).write_pdf(stylesheets=stylesheets, font_config=font_config)
+
+
 def median_seconds(function, runs):
     function()  # warm-up: template loading, font files in the page cache
     times = []
@@ -157,25 +176,12 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as directory:
         setup_django(Path(directory))
         from pypdf import PdfReader
-        from weasyprint import CSS, HTML
-        from weasyprint.text.fonts import FontConfiguration
-        from weasyprint.urls import path2url
 
         from summaries.pdf import plan_document, render_action_plan, render_ta_requests
-        from summaries.pdf.render import document_html, stylesheet
-        from workshop_portal.pdf import FONTS_CSS, fonts_dir
+        from summaries.pdf.render import document_html
 
         delegation = make_delegation()
         doc = plan_document(delegation=delegation)
-
-        def bare(html, page_css):
-            font_config = FontConfiguration()
-            stylesheets = [
-                CSS(string=FONTS_CSS, base_url=path2url(fonts_dir()), font_config=font_config),
-                CSS(string=stylesheet(), font_config=font_config),
-                CSS(string=page_css, font_config=font_config),
-            ]
-            return HTML(string=html).write_pdf(stylesheets=stylesheets, font_config=font_config)
 
         read = median_seconds(lambda: plan_document(delegation=delegation), args.runs)
         print(f"runs: {args.runs} (median), 12 actions, 6 TA requests, 5 answers")

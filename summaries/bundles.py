@@ -10,10 +10,10 @@ runs per workshop at a time.
 
 import datetime as dt
 import hashlib
-import io
 import shutil
 import tempfile
 import zipfile
+from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 
 from workshop_portal.pdf import html_to_pdf
 
-from .models import Bundle, BundlePart, RenderedDocument
+from .models import Bundle, BundleChunk, BundlePart, RenderedDocument
 from .pdf.cache import documents_refresh, templates_digest
 from .pdf.render import stylesheet
 from .selectors.organisers import action_table, ta_request_table
@@ -60,7 +60,7 @@ def bundle_is_stalled(bundle, *, now=None):
 def bundle_request(*, workshop, user):
     """The bundle to follow: the one already queued or running for ``workshop``, else
     a new one. Returns ``(bundle, created)``; the caller enqueues a created bundle."""
-    running = Bundle.objects.defer("archive").filter(workshop=workshop, status__in=RUNNING).first()
+    running = Bundle.objects.filter(workshop=workshop, status__in=RUNNING).first()
     if running is not None and bundle_last_moved(running) < timezone.now() - BUNDLE_GIVE_UP_AFTER:
         # Nothing moved for long: give up on it rather than block every new bundle.
         bundle_fail(running, "Abandoned: no progress in time.")
@@ -215,18 +215,34 @@ def bundle_fail(bundle, error):
     )
 
 
-def bundle_zip(bundle):
-    """The ZIP's bytes of a done bundle (its own, or the earlier bundle's it reuses)."""
+def bundle_zip_chunks(bundle):
+    """The ZIP of a done bundle (its own, or the earlier bundle's it reuses), piece by
+    piece: one piece in memory at a time, for the download."""
     holder = bundle.archive_of_id or bundle.pk
-    return bytes(Bundle.objects.values_list("archive", flat=True).get(pk=holder))
+    indexes = list(BundleChunk.objects.filter(bundle_id=holder).values_list("index", flat=True))
+    for index in indexes:
+        yield bytes(
+            BundleChunk.objects.values_list("data", flat=True).get(bundle_id=holder, index=index)
+        )
+
+
+def bundle_zip_size(bundle):
+    holder = bundle.archive_of_id or bundle.pk
+    return Bundle.objects.values_list("size", flat=True).get(pk=holder)
+
+
+def bundle_zip(bundle):
+    """The whole ZIP's bytes (for tests and scripts; the download streams the pieces)."""
+    return b"".join(bundle_zip_chunks(bundle))
 
 
 def bundle_assemble(bundle, *, extra_files=()):
     """Write the ZIP from the cached PDFs (every part is rendered by now): each
     delegation's documents, a compendium of the action plans and ``extra_files``
     (``(name, bytes)`` pairs, e.g. spreadsheets), then prune the workshop's old
-    bundles. The ZIP and the compendium are written to temporary files and one PDF
-    at a time is read, so memory holds one PDF plus the finished ZIP."""
+    bundles. The ZIP and the compendium are written to temporary files, one PDF at a
+    time is read, and the ZIP is stored in pieces, so the assembler's memory does not
+    grow with the number of delegations."""
     workshop = bundle.workshop
     delegations = {d.pk: d for d in workshop.delegations.select_related("workshop")}
     documents = RenderedDocument.objects.filter(
@@ -267,15 +283,20 @@ def bundle_assemble(bundle, *, extra_files=()):
                 _compendium(workshop, plans, out)
             for name, content in extra_files:
                 archive.writestr(name, content)
+        size = spool.tell()
         spool.seek(0)
-        zip_bytes = spool.read()
-    Bundle.objects.filter(pk=bundle.pk).update(
-        status=Bundle.Status.DONE,
-        archive=zip_bytes,
-        fingerprint=fingerprint,
-        finished_at=timezone.now(),
-    )
-    del zip_bytes
+        with transaction.atomic():
+            BundleChunk.objects.filter(bundle=bundle).delete()  # of an assembly cut short
+            index = 0
+            while piece := spool.read(BundleChunk.CHUNK_SIZE):
+                BundleChunk.objects.create(bundle=bundle, index=index, data=piece)
+                index += 1
+            Bundle.objects.filter(pk=bundle.pk).update(
+                status=Bundle.Status.DONE,
+                size=size,
+                fingerprint=fingerprint,
+                finished_at=timezone.now(),
+            )
     bundle_prune(workshop)
 
 
@@ -327,41 +348,48 @@ def workshop_spreadsheets(workshop, *, base_url=""):
 
 def _compendium(workshop, plans, out):
     """Write into ``out`` every delegation's action plan in one PDF, after a table of
-    contents, with one bookmark per delegation. Each plan's reader is opened on its
-    stored bytes and dropped before the next (pypdf's writer still keeps the copied
-    pages until it writes)."""
-    from pypdf import PdfReader, PdfWriter
+    contents, with one bookmark per delegation.
 
-    # Two passes over the stored PDFs, so that no more than one reader is alive at a time.
-    entries, page = [], 2  # page 1 is the table of contents
-    for delegation, delegation_id in plans:
-        entries.append((delegation.name, page))
-        reader = PdfReader(
-            io.BytesIO(_document_pdf(delegation_id, RenderedDocument.Kind.ACTION_PLAN))
-        )
-        page += len(reader.pages)
-        del reader
-    with translation.override(workshop.default_language):
-        toc = html_to_pdf(
-            render_to_string(
-                "summaries/compendium_toc.html", {"workshop": workshop, "entries": entries}
-            ),
-            stylesheets=(stylesheet(),),
-        )
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(toc)), import_outline=False)
-    del toc
-    for delegation, delegation_id in plans:
-        start = len(writer.pages)
-        reader = PdfReader(
-            io.BytesIO(_document_pdf(delegation_id, RenderedDocument.Kind.ACTION_PLAN))
-        )
-        writer.append(reader, import_outline=False)
-        del reader
-        writer.add_outline_item(title=delegation.name, page_number=start)
-    writer.add_metadata({"/Title": f"{workshop.title} — compendium"})
-    with tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024) as pdf:
-        writer.write(pdf)
-        del writer
-        pdf.seek(0)
-        shutil.copyfileobj(pdf, out)
+    The plans are written to temporary files and joined by pikepdf (qpdf), which
+    copies each page's objects but reads the streams (fonts, page contents) from the
+    source files only while it writes the result: memory holds the page tree, not the
+    documents."""
+    import pikepdf
+
+    with tempfile.TemporaryDirectory(prefix="compendium-") as tmp:
+        folder = Path(tmp)
+        entries, sources, page = [], [], 2  # page 1 is the table of contents
+        for delegation, delegation_id in plans:
+            path = folder / f"{delegation_id}.pdf"
+            path.write_bytes(_document_pdf(delegation_id, RenderedDocument.Kind.ACTION_PLAN))
+            with pikepdf.open(path) as plan:
+                count = len(plan.pages)
+            entries.append((delegation.name, page))
+            sources.append((delegation.name, path))
+            page += count
+        with translation.override(workshop.default_language):
+            toc = html_to_pdf(
+                render_to_string(
+                    "summaries/compendium_toc.html", {"workshop": workshop, "entries": entries}
+                ),
+                stylesheets=(stylesheet(),),
+            )
+        (folder / "toc.pdf").write_bytes(toc)
+        del toc
+        opened = []
+        try:
+            with pikepdf.open(folder / "toc.pdf") as compendium:
+                with compendium.open_outline() as outline:
+                    del outline.root[:]  # the contents page's own heading: one entry per plan
+                    for name, path in sources:
+                        plan = pikepdf.open(path)
+                        opened.append(plan)
+                        outline.root.append(pikepdf.OutlineItem(name, len(compendium.pages)))
+                        compendium.pages.extend(plan.pages)
+                compendium.docinfo["/Title"] = f"{workshop.title} — compendium"
+                compendium.save(folder / "compendium.pdf")
+        finally:
+            for plan in opened:
+                plan.close()
+        with open(folder / "compendium.pdf", "rb") as pdf:
+            shutil.copyfileobj(pdf, out)

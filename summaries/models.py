@@ -422,7 +422,9 @@ class Bundle(models.Model):
     done = models.PositiveIntegerField(_("delegations done"), default=0)
     rendered = models.PositiveIntegerField(_("documents rendered"), default=0)
     reused = models.PositiveIntegerField(_("documents reused from cache"), default=0)
-    archive = models.BinaryField(_("ZIP file"), null=True, blank=True)
+    # The ZIP is stored in ``BundleChunk`` rows of at most ``CHUNK_SIZE`` bytes, so
+    # neither the worker that writes it nor the server that sends it holds it whole.
+    size = models.PositiveBigIntegerField(_("ZIP size (bytes)"), default=0)
     fingerprint = models.CharField(
         _("fingerprint"),
         max_length=64,
@@ -470,6 +472,29 @@ class Bundle(models.Model):
 
     def __str__(self):
         return f"{self.workshop} – {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class BundleChunk(models.Model):
+    """One piece of a done bundle's ZIP, in order (``index`` from 0)."""
+
+    CHUNK_SIZE = 1024 * 1024
+
+    bundle = models.ForeignKey(
+        Bundle, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("PDF bundle")
+    )
+    index = models.PositiveIntegerField(_("index"))
+    data = models.BinaryField(_("data"))
+
+    class Meta:
+        ordering = ["bundle", "index"]
+        verbose_name = _("ZIP piece")
+        verbose_name_plural = _("ZIP pieces")
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "index"], name="unique_bundle_chunk"),
+        ]
+
+    def __str__(self):
+        return f"{self.bundle} – {self.index}"
 
 
 class BundlePart(models.Model):

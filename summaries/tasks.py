@@ -3,6 +3,7 @@
 call a service."""
 
 import contextlib
+import datetime as dt
 import logging
 import os
 import socket
@@ -10,7 +11,7 @@ import threading
 
 from django.db import DatabaseError, connection
 from django.tasks import task
-from django.utils import translation
+from django.utils import timezone, translation
 
 from delegations.models import Delegation
 
@@ -30,11 +31,34 @@ def render_document(document_id, fingerprint):
 @task()
 def build_bundle(bundle_id, *, language="en", base_url=""):
     """Start a bundle: one ``render_bundle_part`` task per delegation."""
-    bundle = Bundle.objects.defer("archive").select_related("workshop").get(pk=bundle_id)
+    bundle = Bundle.objects.select_related("workshop").get(pk=bundle_id)
     delegation_ids = bundles.bundle_prepare(bundle)
     enqueue_parts(bundle_id, delegation_ids, language=language, base_url=base_url)
     if not delegation_ids:
         _assemble(bundle, language, base_url)
+    else:
+        _watch_later(bundle_id, language=language, base_url=base_url)
+
+
+# A running bundle is looked after this often, whether or not anyone has its page
+# open: a part whose worker died (its lease expired) is enqueued again, so another
+# worker takes it within a lease and a look.
+WATCH_EVERY = bundles.PART_LEASE + dt.timedelta(seconds=5)
+
+
+def _watch_later(bundle_id, **options):
+    watch_bundle.using(run_after=timezone.now() + WATCH_EVERY).enqueue(bundle_id, **options)
+
+
+@task()
+def watch_bundle(bundle_id, *, language="en", base_url=""):
+    """Re-enqueue the parts of a running bundle whose worker died, then look again
+    later; stops once the bundle is done, failed or gone."""
+    bundle = Bundle.objects.filter(pk=bundle_id, status=Bundle.Status.RUNNING).first()
+    if bundle is None:
+        return
+    enqueue_parts(bundle_id, bundles.bundle_heal(bundle), language=language, base_url=base_url)
+    _watch_later(bundle_id, language=language, base_url=base_url)
 
 
 def enqueue_parts(bundle_id, delegation_ids, *, language="en", base_url=""):
@@ -47,7 +71,7 @@ def render_bundle_part(bundle_id, delegation_id, *, language="en", base_url=""):
     """Render one delegation's part under a renewed lease; the part that completes
     the bundle assembles it. A stopping worker (``SystemExit``, ``KeyboardInterrupt``)
     gives its claim back (in ``bundle_render_part``) and re-raises."""
-    bundle = Bundle.objects.defer("archive").select_related("workshop").get(pk=bundle_id)
+    bundle = Bundle.objects.select_related("workshop").get(pk=bundle_id)
     if bundle.status != Bundle.Status.RUNNING:
         return  # failed or done meanwhile: nothing more to do
     delegation = Delegation.objects.select_related("workshop").get(pk=delegation_id)
@@ -69,7 +93,7 @@ def render_bundle_part(bundle_id, delegation_id, *, language="en", base_url=""):
 @task()
 def assemble_bundle(bundle_id, *, language="en", base_url=""):
     """Assemble a bundle whose parts are all done but whose assembler died."""
-    bundle = Bundle.objects.defer("archive").select_related("workshop").get(pk=bundle_id)
+    bundle = Bundle.objects.select_related("workshop").get(pk=bundle_id)
     if bundle.status == Bundle.Status.RUNNING and not bundle.parts.exclude(status="done").exists():
         try:
             _assemble(bundle, language, base_url)

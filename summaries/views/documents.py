@@ -1,7 +1,7 @@
 """PDF downloads for a delegation, and the organisers' bundle of every PDF."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -80,7 +80,7 @@ def bundle_status(request, workshop, pk):
     """The bundle's progress (polled by htmx). A poll also re-enqueues the parts whose
     worker died; a POST is the organisers' "retry" of a stalled bundle."""
     workshop = workshop_for_organiser(request.user, workshop)
-    bundle = get_object_or_404(Bundle.objects.defer("archive"), workshop=workshop, pk=pk)
+    bundle = get_object_or_404(Bundle.objects, workshop=workshop, pk=pk)
     options = {
         "language": request.LANGUAGE_CODE,
         "base_url": request.build_absolute_uri("/").rstrip("/"),
@@ -111,11 +111,15 @@ def bundle_status(request, workshop, pk):
 def bundle_download(request, workshop, pk):
     workshop = workshop_for_organiser(request.user, workshop)
     bundle = get_object_or_404(
-        Bundle.objects.defer("archive"), workshop=workshop, pk=pk, status=Bundle.Status.DONE
+        Bundle.objects, workshop=workshop, pk=pk, status=Bundle.Status.DONE
     )
     name = f"{workshop.slug}_pdf_bundle_{bundle.created_at:%Y%m%d_%H%M}"
-    return HttpResponse(
-        bundles.bundle_zip(bundle),
+    # Streamed piece by piece: the server never holds the whole ZIP.
+    return StreamingHttpResponse(
+        bundles.bundle_zip_chunks(bundle),
         content_type="application/zip",
-        headers={"Content-Disposition": attachment_disposition(name, "zip")},
+        headers={
+            "Content-Disposition": attachment_disposition(name, "zip"),
+            "Content-Length": str(bundles.bundle_zip_size(bundle)),
+        },
     )

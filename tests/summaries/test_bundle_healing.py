@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from summaries import bundles
-from summaries.models import Bundle, BundlePart
+from summaries.models import Bundle, BundleChunk, BundlePart
 from tests.summaries.test_bundles import run_worker, start_bundle
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,6 +49,35 @@ def test_part_whose_lease_expired_is_rendered_again(
     run_worker()
     bundle.refresh_from_db()
     assert (bundle.status, bundle.done, bundle.total) == ("done", 2, 2)
+
+
+def test_watcher_takes_a_dead_workers_part_without_anyone_on_the_page(
+    client, organiser, senegal_plan, delegation_b, workshop
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from summaries.tasks import build_bundle, watch_bundle
+
+    client.force_login(organiser)
+    bundle = start_bundle(client, workshop)
+    DBTaskResult.objects.all().delete()
+    build_bundle.call(bundle.pk)  # enqueues the parts and the watcher, renders nothing
+    watchers = DBTaskResult.objects.filter(task_path="summaries.tasks.watch_bundle")
+    assert watchers.get().run_after > timezone.now() + bundles.PART_LEASE
+    part_tasks().delete()  # the parts' tasks died with their worker
+    kill_worker_mid_part(bundle, senegal_plan)
+    BundlePart.objects.filter(delegation=delegation_b).update(status="done")
+    watchers.delete()
+    watch_bundle.call(bundle.pk)  # what the watcher does when its time comes
+    assert [task.args_kwargs["args"] for task in part_tasks()] == [[bundle.pk, senegal_plan.pk]]
+    assert watchers.count() == 1  # and it looks again later
+    Bundle.objects.filter(pk=bundle.pk).update(done=1)
+    run_worker()
+    bundle.refresh_from_db()
+    assert (bundle.status, bundle.done) == ("done", 2)
+    watchers.delete()
+    watch_bundle.call(bundle.pk)
+    assert watchers.count() == 0  # a done bundle is not watched any more
 
 
 def test_part_claimed_by_a_living_worker_is_not_taken(senegal_plan, workshop, organiser):
@@ -135,20 +164,26 @@ def test_progress_not_start_decides_giving_up(workshop, organiser):
     assert (created, again.pk) == (False, bundle.pk)
 
 
+def stored_bundle(workshop, archive, **fields):
+    """A done bundle holding ``archive`` as its ZIP."""
+    bundle = Bundle.objects.create(workshop=workshop, status="done", size=len(archive), **fields)
+    BundleChunk.objects.create(bundle=bundle, index=0, data=archive)
+    return bundle
+
+
 def test_pruning_keeps_the_last_three_done_bundles(workshop, organiser):
     made = []
     for n in range(5):
         made.append(
-            Bundle.objects.create(
-                workshop=workshop, status="done", archive=b"zip%d" % n, fingerprint=str(n)
-            )
+            stored_bundle(workshop, b"zip%d" % n, fingerprint=str(n))
         )
     bundles.bundle_prune(workshop)
     assert sorted(Bundle.objects.values_list("pk", flat=True)) == [b.pk for b in made[2:]]
+    assert sorted(BundleChunk.objects.values_list("data", flat=True)) == [b"zip2", b"zip3", b"zip4"]
 
 
 def test_pruning_keeps_a_zip_that_a_kept_bundle_reuses(workshop, organiser):
-    original = Bundle.objects.create(workshop=workshop, status="done", archive=b"zip")
+    original = stored_bundle(workshop, b"zip")
     reusing = [
         Bundle.objects.create(workshop=workshop, status="done", archive_of=original)
         for _n in range(3)
@@ -158,7 +193,7 @@ def test_pruning_keeps_a_zip_that_a_kept_bundle_reuses(workshop, organiser):
 
 
 def test_workshop_with_a_reused_zip_can_be_deleted(workshop):
-    original = Bundle.objects.create(workshop=workshop, status="done", archive=b"zip")
+    original = stored_bundle(workshop, b"zip")
     Bundle.objects.create(workshop=workshop, status="done", archive_of=original)
     workshop.delete()
     assert Bundle.objects.count() == 0
