@@ -201,14 +201,17 @@ def run(workshop, label, workers):
 def bare_floor(workshop):
     """Seconds that bare WeasyPrint takes for every document of the bundle, in turn."""
     from bench.pdf import bare
-    from summaries.models import RenderedDocument
-    from summaries.pdf import plan_document
+    from summaries.bundles import bundle_contents
+    from summaries.pdf.cache import SUMMARY, document_data
     from summaries.pdf.render import document_html
 
+    contents = bundle_contents(workshop)
+    wanted = [(kind, None) for kind in contents.kinds]
+    wanted += [(SUMMARY, session) for session in contents.sessions]
     total = 0.0
     for delegation in workshop.delegations.select_related("workshop"):
-        doc = plan_document(delegation=delegation)
-        for kind in RenderedDocument.Kind.values:
+        for kind, session in wanted:
+            doc = document_data(delegation=delegation, kind=kind, session=session)
             html, page_css = document_html(doc, kind)
             started = time.perf_counter()
             bare(html, page_css)

@@ -13,20 +13,30 @@ import hashlib
 import shutil
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 
+from delegations import permissions
+from sessions.models import GuidanceQuestion, Session
 from workshop_portal.pdf import html_to_pdf
 
-from .models import Bundle, BundleChunk, BundlePart, RenderedDocument
-from .pdf.cache import documents_refresh, templates_digest
+from .models import ActionItem, Bundle, BundleChunk, BundlePart, RenderedDocument, TARequest
+from .pdf.cache import KINDS, documents_refresh, templates_digest
 from .pdf.render import stylesheet
-from .selectors.organisers import action_table, ta_request_table
+from .selectors.organisers import (
+    action_workbook,
+    answer_export_sessions,
+    answer_workbook,
+    ta_request_workbook,
+)
 
 # A bundle that has not moved for this long was left behind by stopped workers:
 # a new request gives up on it rather than wait for it.
@@ -37,6 +47,50 @@ PART_LEASE = dt.timedelta(seconds=30)
 # Done bundles kept per workshop (older ones, and their ZIPs, are deleted).
 BUNDLES_KEPT = 3
 RUNNING = (Bundle.Status.QUEUED, Bundle.Status.RUNNING)
+
+
+@dataclass(frozen=True)
+class BundleContents:
+    """What a workshop's bundle holds for each delegation, and its compendiums."""
+
+    kinds: tuple  # plan documents (``RenderedDocument.Kind``) of every delegation
+    sessions: tuple  # sessions whose summary every delegation's part holds
+
+    def documents(self, workshop):
+        """The stored documents of the bundle, in the delegations' own language, in
+        order (delegation, then plan documents before summaries in session order)."""
+        summaries = Q(kind=RenderedDocument.Kind.SUMMARY, session__in=self.sessions)
+        return (
+            RenderedDocument.objects.filter(
+                Q(kind__in=self.kinds, session__isnull=True) | summaries,
+                delegation__workshop=workshop,
+                language=F("delegation__language"),
+            )
+            .order_by("delegation__name", "delegation_id", "session__order", "session__day", "kind")
+            .values_list("delegation_id", "kind", "session__code", "filename", "pk")
+        )
+
+
+def bundle_contents(workshop):
+    """Each delegation's action plan and TA requests, with a compendium of the plans
+    and one of the TA requests for partners, when the workshop has an
+    action-planning session (Day 3) or any plan item; and, when it has no Day 3 (a
+    consultation, a questionnaire), each delegation's summary of every session members
+    can see that has questions, with a compendium of those summaries."""
+    day3 = permissions.action_planning_session(workshop.pk)
+    has_plans = day3 is not None or any(
+        model.objects.live().filter(delegation__workshop=workshop).exists()
+        for model in (ActionItem, TARequest)
+    )
+    sessions = ()
+    if day3 is None:
+        sessions = (
+            Session.objects.filter(workshop=workshop)
+            .exclude(status=Session.Status.DRAFT)
+            .filter(Exists(GuidanceQuestion.objects.filter(session=OuterRef("pk"))))
+            .order_by("order", "day", "code")
+        )
+    return BundleContents(kinds=tuple(KINDS) if has_plans else (), sessions=tuple(sessions))
 
 
 def bundle_stalled_after():
@@ -124,12 +178,14 @@ def bundle_render_part(bundle, delegation, *, worker="", renew=None):
     )
     if not claimed:
         return None
+    contents = bundle_contents(bundle.workshop)
+    refresh = {"kinds": contents.kinds, "sessions": contents.sessions}
     try:
         if renew is not None:
             with renew():
-                _language, rendered = documents_refresh(delegation=delegation)
+                _language, rendered = documents_refresh(delegation=delegation, **refresh)
         else:
-            _language, rendered = documents_refresh(delegation=delegation)
+            _language, rendered = documents_refresh(delegation=delegation, **refresh)
     except BaseException:
         bundle_part_release(bundle, delegation, worker=worker)
         raise
@@ -245,9 +301,7 @@ def bundle_assemble(bundle, *, extra_files=()):
     grow with the number of delegations."""
     workshop = bundle.workshop
     delegations = {d.pk: d for d in workshop.delegations.select_related("workshop")}
-    documents = RenderedDocument.objects.filter(
-        delegation__workshop=workshop, language=F("delegation__language")
-    ).order_by("delegation__name", "kind")
+    documents = bundle_contents(workshop).documents(workshop)
     fingerprint = _bundle_fingerprint(documents, extra_files)
     previous = (
         Bundle.objects.filter(
@@ -271,16 +325,18 @@ def bundle_assemble(bundle, *, extra_files=()):
         return
     with tempfile.TemporaryFile() as spool:
         with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
-            plans = []
-            rows = documents.values_list("delegation_id", "kind", "filename")
-            for delegation_id, kind, filename in rows.iterator(chunk_size=100):
+            compendiums = {kind: [] for kind in RenderedDocument.Kind.values}
+            for delegation_id, kind, code, filename, pk in documents.iterator(chunk_size=100):
                 delegation = delegations[delegation_id]
-                name = f"{delegation.slug}/{filename}"
-                archive.writestr(name, _document_pdf(delegation_id, kind))
-                if kind == RenderedDocument.Kind.ACTION_PLAN:
-                    plans.append((delegation, delegation_id))
-            with archive.open(f"{workshop.slug}_compendium.pdf", "w", force_zip64=True) as out:
-                _compendium(workshop, plans, out)
+                archive.writestr(f"{delegation.slug}/{filename}", _document_pdf(pk))
+                title = f"{delegation.name} — {code}" if code else delegation.name
+                compendiums[kind].append((title, pk))
+            for kind, entries in compendiums.items():
+                if not entries:
+                    continue
+                name = f"{workshop.slug}_{COMPENDIUM_FILES[kind]}.pdf"
+                with archive.open(name, "w", force_zip64=True) as out:
+                    _compendium(workshop, kind, entries, out)
             for name, content in extra_files:
                 archive.writestr(name, content)
         size = spool.tell()
@@ -309,22 +365,16 @@ def bundle_prune(workshop, *, keep=BUNDLES_KEPT):
     done.exclude(pk__in=protected).delete()
 
 
-def _document_pdf(delegation_id, kind):
-    return bytes(
-        RenderedDocument.objects.filter(
-            delegation_id=delegation_id, kind=kind, language=F("delegation__language")
-        )
-        .values_list("pdf", flat=True)
-        .get()
-    )
+def _document_pdf(pk):
+    return bytes(RenderedDocument.objects.values_list("pdf", flat=True).get(pk=pk))
 
 
 def _bundle_fingerprint(documents, extra_files):
     digest = hashlib.sha256(templates_digest().encode())
-    for delegation_id, kind, fingerprint in documents.values_list(
-        "delegation_id", "kind", "fingerprint"
+    for delegation_id, kind, code, fingerprint in documents.values_list(
+        "delegation_id", "kind", "session__code", "fingerprint"
     ):
-        digest.update(f"{delegation_id}|{kind}|{fingerprint}".encode())
+        digest.update(f"{delegation_id}|{kind}|{code}|{fingerprint}".encode())
     for name, content in extra_files:
         # An XLSX embeds the time it was written; its CSV twin holds the same rows.
         digest.update(name.encode())
@@ -334,23 +384,51 @@ def _bundle_fingerprint(documents, extra_files):
 
 
 def workshop_spreadsheets(workshop, *, base_url=""):
-    """Every TA request and every action of ``workshop`` as CSV and XLSX files, for
-    the bundle; links back are ``base_url`` + the delegation page."""
+    """The exports page's spreadsheets, as CSV and XLSX (with their summary sheets and
+    charts), for the bundle: TA requests and actions when the workshop has a Day 3,
+    and the answers of every session members can see that has questions. Links back
+    are ``base_url`` + the page."""
     from .exports import table_csv, table_xlsx
 
+    def link(delegation):
+        return base_url + delegation.get_absolute_url()
+
+    books = []
+    if permissions.action_planning_session(workshop.pk) is not None:
+        books.append(("ta-requests", ta_request_workbook(workshop=workshop, link=link)))
+        books.append(("actions", action_workbook(workshop=workshop, link=link)))
+    for session in answer_export_sessions(workshop=workshop).exclude(status=Session.Status.DRAFT):
+        book = answer_workbook(
+            workshop=workshop, session=session, absolute_url=lambda path: base_url + path
+        )
+        books.append((f"answers-{slugify(session.code)}", book))
     files = []
-    for name, build_table in (("ta-requests", ta_request_table), ("actions", action_table)):
-        table = build_table(workshop=workshop, link=lambda d: base_url + d.get_absolute_url())
-        files.append((f"{workshop.slug}_{name}.csv", table_csv(table)))
-        files.append((f"{workshop.slug}_{name}.xlsx", table_xlsx(table)))
+    for name, book in books:
+        files.append((f"{workshop.slug}_{name}.csv", table_csv(book)))
+        files.append((f"{workshop.slug}_{name}.xlsx", table_xlsx(book)))
     return files
 
 
-def _compendium(workshop, plans, out):
-    """Write into ``out`` every delegation's action plan in one PDF, after a table of
-    contents, with one bookmark per delegation.
+# The compendiums' file names (after the workshop's slug) and their contents pages' titles.
+COMPENDIUM_FILES = {
+    RenderedDocument.Kind.ACTION_PLAN: "compendium",
+    RenderedDocument.Kind.TA_REQUESTS: "ta_requests_compendium",
+    RenderedDocument.Kind.SUMMARY: "summaries_compendium",
+}
+COMPENDIUM_TITLES = {
+    RenderedDocument.Kind.ACTION_PLAN: gettext_lazy("Compendium of the delegations’ action plans"),
+    RenderedDocument.Kind.TA_REQUESTS: gettext_lazy(
+        "Compendium of the delegations’ requests for technical assistance"
+    ),
+    RenderedDocument.Kind.SUMMARY: gettext_lazy("Compendium of the delegations’ summaries"),
+}
 
-    The plans are written to temporary files and joined by pikepdf (qpdf), which
+
+def _compendium(workshop, kind, entries, out):
+    """Write into ``out`` the stored documents ``entries`` (``(title, pk)`` pairs) in
+    one PDF, after a table of contents, with one bookmark per document.
+
+    The documents are written to temporary files and joined by pikepdf (qpdf), which
     copies each page's objects but reads the streams (fonts, page contents) from the
     source files only while it writes the result: memory holds the page tree, not the
     documents."""
@@ -358,19 +436,20 @@ def _compendium(workshop, plans, out):
 
     with tempfile.TemporaryDirectory(prefix="compendium-") as tmp:
         folder = Path(tmp)
-        entries, sources, page = [], [], 2  # page 1 is the table of contents
-        for delegation, delegation_id in plans:
-            path = folder / f"{delegation_id}.pdf"
-            path.write_bytes(_document_pdf(delegation_id, RenderedDocument.Kind.ACTION_PLAN))
-            with pikepdf.open(path) as plan:
-                count = len(plan.pages)
-            entries.append((delegation.name, page))
-            sources.append((delegation.name, path))
+        contents, sources, page = [], [], 2  # page 1 is the table of contents
+        for title, pk in entries:
+            path = folder / f"{pk}.pdf"
+            path.write_bytes(_document_pdf(pk))
+            with pikepdf.open(path) as document:
+                count = len(document.pages)
+            contents.append((title, page))
+            sources.append((title, path))
             page += count
         with translation.override(workshop.default_language):
             toc = html_to_pdf(
                 render_to_string(
-                    "summaries/compendium_toc.html", {"workshop": workshop, "entries": entries}
+                    "summaries/compendium_toc.html",
+                    {"workshop": workshop, "title": COMPENDIUM_TITLES[kind], "entries": contents},
                 ),
                 stylesheets=(stylesheet(),),
             )
@@ -380,16 +459,17 @@ def _compendium(workshop, plans, out):
         try:
             with pikepdf.open(folder / "toc.pdf") as compendium:
                 with compendium.open_outline() as outline:
-                    del outline.root[:]  # the contents page's own heading: one entry per plan
-                    for name, path in sources:
-                        plan = pikepdf.open(path)
-                        opened.append(plan)
-                        outline.root.append(pikepdf.OutlineItem(name, len(compendium.pages)))
-                        compendium.pages.extend(plan.pages)
-                compendium.docinfo["/Title"] = f"{workshop.title} — compendium"
+                    del outline.root[:]  # the contents page's own heading: one entry per document
+                    for title, path in sources:
+                        document = pikepdf.open(path)
+                        opened.append(document)
+                        outline.root.append(pikepdf.OutlineItem(title, len(compendium.pages)))
+                        compendium.pages.extend(document.pages)
+                with translation.override(workshop.default_language):
+                    compendium.docinfo["/Title"] = f"{workshop.title} — {COMPENDIUM_TITLES[kind]}"
                 compendium.save(folder / "compendium.pdf")
         finally:
-            for plan in opened:
-                plan.close()
+            for document in opened:
+                document.close()
         with open(folder / "compendium.pdf", "rb") as pdf:
             shutil.copyfileobj(pdf, out)

@@ -361,6 +361,7 @@ class RenderedDocument(models.Model):
     class Kind(models.TextChoices):
         ACTION_PLAN = "action_plan", _("Action plan")
         TA_REQUESTS = "ta_requests", _("TA requests")
+        SUMMARY = "summary", _("Summary")  # of one session: ``session`` is set
 
     class Status(models.TextChoices):
         READY = "ready", _("Ready")
@@ -372,6 +373,14 @@ class RenderedDocument(models.Model):
         Delegation, on_delete=models.CASCADE, related_name="documents", verbose_name=_("delegation")
     )
     kind = models.CharField(_("document"), max_length=20, choices=Kind)
+    session = models.ForeignKey(
+        "workshop_sessions.Session",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("session"),
+    )
     language = models.CharField(_("language"), max_length=8)
     fingerprint = models.CharField(
         _("fingerprint"), max_length=64, help_text=_("Of what the stored PDF shows.")
@@ -393,8 +402,22 @@ class RenderedDocument(models.Model):
         verbose_name = _("rendered document")
         verbose_name_plural = _("rendered documents")
         constraints = [
+            # One row per document: the plans per (delegation, kind, language), a
+            # session's summary per (delegation, session, language).
             models.UniqueConstraint(
-                fields=["delegation", "kind", "language"], name="unique_rendered_document"
+                fields=["delegation", "kind", "language"],
+                condition=models.Q(session__isnull=True),
+                name="unique_rendered_document",
+            ),
+            models.UniqueConstraint(
+                fields=["delegation", "kind", "language", "session"],
+                condition=models.Q(session__isnull=False),
+                name="unique_rendered_session_document",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="summary", session__isnull=False)
+                | (~models.Q(kind="summary") & models.Q(session__isnull=True)),
+                name="rendered_summary_has_session",
             ),
         ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, organisers, session_documents
+from .views import documents, organisers
 from .views import plan as plan_views
 from .views import summary as summary_views
 
@@ -60,7 +60,7 @@ urlpatterns = [
     path("<slug:workshop>/s/<session_code:session>/", summary_views.session_entry, name="session"),
     path("<slug:workshop>/d/<slug:delegation>/", summary_views.delegation_page, name="delegation"),
     path(summary_url, summary_views.summary_page, name="summary"),
-    path(summary_url + "pdf/", session_documents.summary_pdf, name="summary_pdf"),
+    path(summary_url + "pdf/", documents.summary_pdf, name="summary_pdf"),
     path(summary_url + "details/", summary_views.details_save, name="details_save"),
     path(summary_url + "submit/", summary_views.summary_submit, name="submit"),
     path(summary_url + "reopen/", summary_views.summary_reopen, name="reopen"),

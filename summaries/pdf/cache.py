@@ -32,8 +32,11 @@ from workshop_portal.pdf import PDF_CONTENT_TYPE, RenderedFile
 from ..models import RenderedDocument
 from .documents import plan_document
 from .render import TEMPLATE_DIR, DocumentRenderFailed, render_document
+from .summary import summary_document
 
-KINDS = tuple(RenderedDocument.Kind.values)
+SUMMARY = RenderedDocument.Kind.SUMMARY
+# The documents of a delegation's plan; a session's summary is one more, per session.
+KINDS = tuple(kind for kind in RenderedDocument.Kind.values if kind != SUMMARY)
 
 
 @cache
@@ -58,6 +61,14 @@ def templates_digest():
     return digest.hexdigest()
 
 
+def document_data(*, delegation, kind, language=None, session=None):
+    """The frozen data of the delegation's document ``kind`` (of ``session`` for a
+    summary), read in ``language`` (default: the delegation's)."""
+    if kind == SUMMARY:
+        return summary_document(delegation=delegation, session=session, language=language)
+    return plan_document(delegation=delegation, language=language)
+
+
 def document_fingerprint(doc, kind):
     """What the ``kind`` document shows, hashed: the TA requests document shows only
     the summaries its requests draw on and no action table, so other edits leave it be."""
@@ -67,38 +78,49 @@ def document_fingerprint(doc, kind):
     return hashlib.sha256(f"{kind}|{templates_digest()}|{stable!r}".encode()).hexdigest()
 
 
-def documents_refresh(*, delegation, kinds=KINDS, language=None):
-    """Render those of the delegation's documents whose fingerprint changed.
+def documents_refresh(*, delegation, kinds=KINDS, sessions=(), language=None):
+    """Render those of the delegation's documents whose fingerprint changed: the plan
+    documents ``kinds`` and the summary of each of ``sessions``.
 
-    Returns ``(language, {kind: rendered})``; ``rendered`` is False for a document
-    the cache already held. The document data is read once for all ``kinds``.
+    Returns ``(language, {key: rendered})``, ``key`` a kind or ``("summary", code)``;
+    ``rendered`` is False for a document the cache already held. The plan's data is
+    read once for all ``kinds``.
     """
-    doc = plan_document(delegation=delegation, language=language)
-    cached = dict(
-        RenderedDocument.objects.filter(
-            delegation=delegation, language=doc.language, kind__in=kinds
-        ).values_list("kind", "fingerprint")
-    )
+    wanted = []
+    if kinds:
+        doc = plan_document(delegation=delegation, language=language)
+        language = doc.language
+        wanted += [(kind, None, doc) for kind in kinds]
+    for session in sessions:
+        doc = document_data(delegation=delegation, kind=SUMMARY, language=language, session=session)
+        language = doc.language
+        wanted.append((SUMMARY, session, doc))
+    cached = {
+        (kind, session_id): fingerprint
+        for kind, session_id, fingerprint in RenderedDocument.objects.filter(
+            delegation=delegation, language=language
+        ).values_list("kind", "session_id", "fingerprint")
+    }
     rendered = {}
-    for kind in kinds:
+    for kind, session, doc in wanted:
         fingerprint = document_fingerprint(doc, kind)
-        rendered[kind] = cached.get(kind) != fingerprint
-        if rendered[kind]:
+        key = (kind, session.code) if session else kind
+        rendered[key] = cached.get((kind, session.pk if session else None)) != fingerprint
+        if rendered[key]:
             output = render_document(doc, kind)
-            try:
-                with transaction.atomic():
-                    row, _created = RenderedDocument.objects.get_or_create(
-                        delegation=delegation,
-                        kind=kind,
-                        language=doc.language,
-                        defaults={"wanted": fingerprint},
-                    )
-            except IntegrityError:  # created meanwhile by a download
-                row = RenderedDocument.objects.get(
-                    delegation=delegation, kind=kind, language=doc.language
-                )
+            row = _row(delegation=delegation, kind=kind, language=language, session=session)
             _store(row.pk, fingerprint, output, asked=fingerprint)
-    return doc.language, rendered
+    return language, rendered
+
+
+def _row(*, delegation, kind, language, session, **defaults):
+    """The document's row, created (with ``defaults``) if it is not there yet."""
+    key = {"delegation": delegation, "kind": kind, "language": language, "session": session}
+    try:
+        with transaction.atomic():
+            return RenderedDocument.objects.defer("pdf").get_or_create(**key, defaults=defaults)[0]
+    except IntegrityError:  # created meanwhile by a download or a bundle
+        return RenderedDocument.objects.defer("pdf").get(**key)
 
 
 def _store(document_id, fingerprint, output, *, asked):
@@ -152,14 +174,15 @@ class DocumentState:
     error: str = ""
 
 
-def document_request(*, delegation, kind, language=None, retry=False):
-    """The delegation's document ``kind``: served from the cache when its fingerprint
-    is unchanged, else asked for once (``enqueue`` on the returned state for exactly
-    one of any number of simultaneous callers; again after a worker lost its claim,
-    or with ``retry`` after a failure). Callers check access."""
-    doc = plan_document(delegation=delegation, language=language)
+def document_request(*, delegation, kind, language=None, session=None, retry=False):
+    """The delegation's document ``kind`` (of ``session`` for a summary): served from
+    the cache when its fingerprint is unchanged, else asked for once (``enqueue`` on
+    the returned state for exactly one of any number of simultaneous callers; again
+    after a worker lost its claim, or with ``retry`` after a failure). Callers check
+    access."""
+    doc = document_data(delegation=delegation, kind=kind, language=language, session=session)
     fingerprint = document_fingerprint(doc, kind)
-    key = {"delegation": delegation, "kind": kind, "language": doc.language}
+    key = {"delegation": delegation, "kind": kind, "language": doc.language, "session": session}
     Status = RenderedDocument.Status
     now = timezone.now()
     row = RenderedDocument.objects.filter(**key).defer("pdf").first()
@@ -222,12 +245,14 @@ def document_render(document_id, fingerprint):
     if not claimed:
         return False
     row = (
-        RenderedDocument.objects.select_related("delegation__workshop")
+        RenderedDocument.objects.select_related("delegation__workshop", "session")
         .defer("pdf")
         .get(pk=document_id)
     )
     try:
-        doc = plan_document(delegation=row.delegation, language=row.language)
+        doc = document_data(
+            delegation=row.delegation, kind=row.kind, language=row.language, session=row.session
+        )
         output = render_document(doc, row.kind)
     except DocumentRenderFailed as exc:
         RenderedDocument.objects.filter(pk=document_id, wanted=fingerprint).update(
@@ -243,11 +268,14 @@ def document_render(document_id, fingerprint):
     return True
 
 
-def document_file(*, delegation, kind, language=None):
+def document_file(*, delegation, kind, language=None, session=None):
     """``(RenderedFile, rendered)``: the delegation's document, from the cache when its
     fingerprint is unchanged (``rendered`` is then False). Callers check access."""
-    language, rendered = documents_refresh(delegation=delegation, kinds=(kind,), language=language)
-    filename, pdf = RenderedDocument.objects.values_list("filename", "pdf").get(
-        delegation=delegation, kind=kind, language=language
+    plan_kinds, sessions = ((), (session,)) if kind == SUMMARY else ((kind,), ())
+    language, rendered = documents_refresh(
+        delegation=delegation, kinds=plan_kinds, sessions=sessions, language=language
     )
-    return RenderedFile(filename, PDF_CONTENT_TYPE, bytes(pdf)), rendered[kind]
+    filename, pdf = RenderedDocument.objects.values_list("filename", "pdf").get(
+        delegation=delegation, kind=kind, language=language, session=session
+    )
+    return RenderedFile(filename, PDF_CONTENT_TYPE, bytes(pdf)), rendered.popitem()[1]

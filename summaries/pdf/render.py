@@ -1,5 +1,7 @@
-"""PDF rendering: a :class:`~summaries.pdf.documents.PlanDocument` in, a
-:class:`~workshop_portal.pdf.RenderedFile` out (file name, content type, bytes).
+"""PDF rendering: a :class:`~summaries.pdf.documents.PlanDocument` (the action plan,
+the TA requests) or a :class:`~summaries.pdf.summary.SummaryDocument` (a session's
+summary) in, a :class:`~workshop_portal.pdf.RenderedFile` out (file name, content
+type, bytes). Every document is made by :func:`render_document`.
 
 Nothing here reads the database or a request. User text reaches WeasyPrint only
 through autoescaped templates; the engine (``workshop_portal.pdf``) supplies the
@@ -18,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy
 
 from workshop_portal.pdf import (
@@ -38,6 +41,7 @@ CSS_FILE = TEMPLATE_DIR / "pdf.css"
 DOCUMENTS = {
     "action_plan": ("summaries/pdf/action_plan.html", gettext_lazy("Action plan")),
     "ta_requests": ("summaries/pdf/ta_requests.html", gettext_lazy("TA requests")),
+    "summary": ("summaries/pdf/summary.html", gettext_lazy("Summary")),
 }
 
 
@@ -60,13 +64,21 @@ def _page_css(*, document_label, is_draft):
 
 
 def document_filename(doc, kind):
-    """``workshop_delegation_kind.pdf`` in ASCII (slugs), with ``_<language>`` when the
-    document is not in the delegation's own language. The one name of a document,
-    in a download and in the ZIP."""
+    """``workshop_delegation_kind.pdf`` (a summary: ``workshop_delegation_summary_<session>.pdf``)
+    in ASCII (slugs), with ``_<language>`` when the document is not in the delegation's
+    own language. The one name of a document, in a download and in the ZIP."""
     parts = [doc.workshop_slug, doc.delegation_slug, kind]
+    if kind == "summary":
+        parts.append(slugify(doc.session_code))
     if doc.language != doc.delegation_language:
         parts.append(doc.language)
     return "_".join(part.replace("-", "_") for part in parts) + ".pdf"
+
+
+def _label(doc, kind):
+    """The document's name in its margin: "Summary · V" for a session's summary."""
+    label = str(DOCUMENTS[kind][1])
+    return f"{label} · {doc.session_code}" if kind == "summary" else label
 
 
 def document_html(doc, kind):
@@ -74,15 +86,14 @@ def document_html(doc, kind):
     label in ``doc.language``."""
     template_name, document_label = DOCUMENTS[kind]
     with translation.override(doc.language):
-        label = str(document_label)
         context = {
             "doc": doc,
-            "document_label": label,
+            "document_label": str(document_label),
             "action_labels": labels.ACTION,
             "ta_labels": labels.TA_REQUEST,
         }
         html = render_to_string(template_name, context)
-        page_css = _page_css(document_label=label, is_draft=doc.is_draft)
+        page_css = _page_css(document_label=_label(doc, kind), is_draft=doc.is_draft)
     return html, page_css
 
 
@@ -135,7 +146,7 @@ def _too_long_html(doc, kind, length):
                 "limit": formats.number_format(settings.PDF_MAX_TEXT_LENGTH, force_grouping=True),
             },
         )
-        return html, _page_css(document_label=label, is_draft=doc.is_draft)
+        return html, _page_css(document_label=_label(doc, kind), is_draft=doc.is_draft)
 
 
 def render_document(doc, kind):
@@ -168,3 +179,8 @@ def render_action_plan(doc):
 def render_ta_requests(doc):
     """The delegation's TA requests."""
     return render_document(doc, "ta_requests")
+
+
+def render_summary(doc):
+    """A delegation's summary of one session."""
+    return render_document(doc, "summary")

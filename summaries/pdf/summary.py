@@ -3,36 +3,22 @@ the delegation would send them (a province's answers to a secretariat, a country
 group-work summary), for any session a member may see.
 
 :func:`summary_document` reads everything once into a frozen
-:class:`SummaryDocument`; :func:`render_summary` turns it into a
-:class:`~workshop_portal.pdf.RenderedFile` and never queries, as the plan PDFs do.
+:class:`SummaryDocument`; ``summaries.pdf.render.render_document(doc, "summary")``
+turns it into a :class:`~workshop_portal.pdf.RenderedFile` under the same limits as
+the plans, and the cache of ``summaries.pdf.cache`` keeps it.
 """
 
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from delegations.models import Delegation
 from sessions.i18n import Localized, localized
 from sessions.models import Session
-from workshop_portal.pdf import (
-    PDF_CONTENT_TYPE,
-    RenderedFile,
-    css_string,
-    html_to_pdf,
-    page_counter_content,
-)
 
 from ..models import Answer, Summary
-
-TEMPLATE = "summaries/pdf/summary.html"
-CSS_FILE = Path(__file__).resolve().parent.parent / "templates" / "summaries" / "pdf" / "pdf.css"
 
 
 @dataclass(frozen=True)
@@ -153,45 +139,4 @@ def summary_document(*, delegation, session, language=None, now=None):
         generated_at=timezone.localtime(now or timezone.now(), zone),
         time_zone=workshop.time_zone,
         answers=tuple(entries),
-    )
-
-
-@cache
-def stylesheet():
-    """The plan PDFs' stylesheet, shared: one look for every document of a delegation."""
-    return CSS_FILE.read_text(encoding="utf-8")
-
-
-def summary_filename(doc):
-    """``workshop_delegation_summary_<session>.pdf`` in ASCII, with ``_<language>``
-    when not in the delegation's own language; the one name of this document."""
-    parts = [doc.workshop_slug, doc.delegation_slug, "summary", slugify(doc.session_code)]
-    if doc.language != doc.delegation_language:
-        parts.append(doc.language)
-    return "_".join(part.replace("-", "_") for part in parts) + ".pdf"
-
-
-def summary_html(doc):
-    """``(html, page_css)`` of the summary, every label in ``doc.language``."""
-    with translation.override(doc.language):
-        label = gettext("Summary")
-        html = render_to_string(TEMPLATE, {"doc": doc, "document_label": label})
-        header = css_string(f"{label} · {doc.session_code}")
-        if doc.is_draft:
-            header += " " + css_string(" · " + gettext("DRAFT"))
-        pages = page_counter_content(gettext("Page %(page)s of %(pages)s"))
-    page_css = (
-        f"@page {{ @top-right {{ content: {header}; }} }}\n"
-        f"@page {{ @bottom-right {{ content: {pages}; }} }}\n"
-    )
-    return html, page_css
-
-
-def render_summary(doc):
-    """The session summary of ``doc`` as a :class:`RenderedFile`, labels in ``doc.language``."""
-    html, page_css = summary_html(doc)
-    return RenderedFile(
-        filename=summary_filename(doc),
-        content_type=PDF_CONTENT_TYPE,
-        content=html_to_pdf(html, stylesheets=(stylesheet(), page_css)),
     )

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from delegations import permissions
 from delegations.permissions import delegation_for, workshop_for, workshop_for_organiser
 
 from .. import bundles
@@ -24,35 +25,70 @@ def document_download(request, workshop, delegation, kind):
     (polled by htmx) and then downloads it."""
     workshop = workshop_for(request.user, workshop)
     access = delegation_for(request.user, workshop, delegation)
-    language = request.GET.get("lang") or access.delegation.language
-    if kind not in RenderedDocument.Kind.values or language not in workshop.language_codes:
+    if kind not in RenderedDocument.Kind.values or kind == RenderedDocument.Kind.SUMMARY:
+        raise Http404("No such document.")
+    url = reverse(
+        "summaries:document",
+        kwargs={"workshop": workshop.slug, "delegation": access.delegation.slug, "kind": kind},
+    )
+    return _document(request, workshop, access.delegation, kind=kind, url=url)
+
+
+@login_required
+@require_GET
+def summary_pdf(request, workshop, delegation, session):
+    """A delegation's summary of one session, for its members, facilitators and
+    organisers: of a session members can see only (never a draft)."""
+    access = permissions.delegation_access(request.user, workshop, delegation)
+    workshop = access.delegation.workshop
+    session = permissions.session_for(request.user, workshop, session, as_member=True)
+    url = reverse(
+        "summaries:summary_pdf",
+        kwargs={
+            "workshop": workshop.slug,
+            "delegation": access.delegation.slug,
+            "session": session.code,
+        },
+    )
+    return _document(
+        request,
+        workshop,
+        access.delegation,
+        kind=RenderedDocument.Kind.SUMMARY,
+        url=url,
+        session=session,
+    )
+
+
+def _document(request, workshop, delegation, *, kind, url, session=None):
+    """Every PDF download: the cached file at once, else the page that follows its
+    rendering by a worker (polled by htmx) and then downloads it. ``?lang=`` asks for
+    another of the workshop's languages than the delegation's."""
+    language = request.GET.get("lang") or delegation.language
+    if language not in workshop.language_codes:
         raise Http404("No such document.")
     state = document_request(
-        delegation=access.delegation,
+        delegation=delegation,
         kind=kind,
         language=language,
+        session=session,
         retry=request.GET.get("retry") == "1",
     )
     if state.enqueue:
         render_document.enqueue(state.document_id, state.fingerprint)
-    url = (
-        reverse(
-            "summaries:document",
-            kwargs={"workshop": workshop.slug, "delegation": access.delegation.slug, "kind": kind},
-        )
-        + f"?lang={language}"
-    )
+    url += f"?lang={language}"
     polling = request.headers.get("HX-Request") == "true"
     if state.file is not None and not polling:
         return file_response(state.file)
     if state.file is not None and request.GET.get("fetch") == "1":
         # htmx then loads the file: the browser downloads it and stays on the page.
         return HttpResponse(headers={"HX-Redirect": url})
+    label = RenderedDocument.Kind(kind).label
     context = {
         "workshop": workshop,
-        "delegation": access.delegation,
+        "delegation": delegation,
         "state": state,
-        "document_label": RenderedDocument.Kind(kind).label,
+        "document_label": f"{label} · {session.code}" if session else label,
         "url": url,
         "error": render_failure_message(state.error) if state.error else "",
     }
@@ -100,6 +136,7 @@ def bundle_status(request, workshop, pk):
     context = {
         "workshop": workshop,
         "bundle": bundle,
+        "contents": bundles.bundle_contents(workshop) if not fragment else None,
         "stalled": bundles.bundle_is_stalled(bundle),
         "stalled_minutes": int(bundles.bundle_stalled_after().total_seconds() // 60) or 1,
     }
@@ -110,9 +147,7 @@ def bundle_status(request, workshop, pk):
 @require_GET
 def bundle_download(request, workshop, pk):
     workshop = workshop_for_organiser(request.user, workshop)
-    bundle = get_object_or_404(
-        Bundle.objects, workshop=workshop, pk=pk, status=Bundle.Status.DONE
-    )
+    bundle = get_object_or_404(Bundle.objects, workshop=workshop, pk=pk, status=Bundle.Status.DONE)
     name = f"{workshop.slug}_pdf_bundle_{bundle.created_at:%Y%m%d_%H%M}"
     # Streamed piece by piece: the server never holds the whole ZIP.
     return StreamingHttpResponse(

@@ -97,11 +97,16 @@ def test_bundle_built_by_worker_holds_every_pdf(
     bundle.refresh_from_db()
     assert (bundle.status, bundle.done, bundle.total) == ("done", 2, 2)
     archive = zipfile.ZipFile(io.BytesIO(bundle_zip(bundle)))
+    # No Day 3 but plans: every plan document, and every session's summary too.
     assert sorted(name for name in archive.namelist() if name.endswith(".pdf")) == [
         "ghana/regional_ghana_action_plan.pdf",
+        "ghana/regional_ghana_summary_v.pdf",
         "ghana/regional_ghana_ta_requests.pdf",
         "regional_compendium.pdf",
+        "regional_summaries_compendium.pdf",
+        "regional_ta_requests_compendium.pdf",
         "senegal/regional_senegal_action_plan.pdf",
+        "senegal/regional_senegal_summary_v.pdf",
         "senegal/regional_senegal_ta_requests.pdf",
     ]
     compendium = PdfReader(io.BytesIO(archive.read("regional_compendium.pdf")))
@@ -111,11 +116,11 @@ def test_bundle_built_by_worker_holds_every_pdf(
     for item in compendium.outline:  # each bookmark opens its delegation's plan
         first_page = compendium.pages[compendium.get_destination_page_number(item)]
         assert item.title in first_page.extract_text()
+    summaries = PdfReader(io.BytesIO(archive.read("regional_summaries_compendium.pdf")))
+    assert [item.title for item in summaries.outline] == ["Ghana — V", "Senegal — V"]
     assert sorted(name for name in archive.namelist() if not name.endswith(".pdf")) == [
-        "regional_actions.csv",
-        "regional_actions.xlsx",
-        "regional_ta-requests.csv",
-        "regional_ta-requests.xlsx",
+        "regional_answers-v.csv",
+        "regional_answers-v.xlsx",
     ]
     download = client.get(
         reverse("summaries:bundle_download", kwargs={"workshop": workshop.slug, "pk": bundle.pk})
@@ -135,7 +140,7 @@ def test_bundle_rerun_renders_only_what_changed(
     unchanged = start_bundle(client, workshop)
     run_worker()
     unchanged.refresh_from_db()
-    assert (unchanged.rendered, unchanged.reused) == (0, 4)
+    assert (unchanged.rendered, unchanged.reused) == (0, 6)
     first = Bundle.objects.order_by("created_at").first()
     # the same ZIP, not rebuilt nor stored again
     assert (unchanged.chunks.count(), unchanged.archive_of_id) == (0, first.pk)
@@ -152,7 +157,8 @@ def test_bundle_rerun_renders_only_what_changed(
     changed = start_bundle(client, workshop)
     run_worker()
     changed.refresh_from_db()
-    assert (changed.rendered, changed.reused) == (1, 3)
+    # Senegal's action plan (it quotes the answer) and its summary of V; nothing else.
+    assert (changed.rendered, changed.reused) == (2, 4)
 
 
 @pytest.mark.parametrize("name", ["bundle_start"])
@@ -309,3 +315,30 @@ def test_a_claim_left_by_a_dead_worker_is_taken_again(client, senegal_plan, memb
     run_worker()
     response = client.get(document_url(senegal_plan, "action_plan"))
     assert (response["Content-Type"], render_tasks().count()) == ("application/pdf", 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_questionnaire_bundle_holds_each_delegations_summaries(
+    client, organiser, workshop, session, delegation_b, member_a
+):
+    """A workshop without a Day 3 and without plans (a questionnaire sent to a
+    secretariat): the answers are the documents."""
+    from sessions.models import Session
+
+    Session.objects.create(workshop=workshop, code="D", title="Draft", status="draft")
+    client.force_login(organiser)
+    bundle = start_bundle(client, workshop)
+    run_worker()
+    bundle.refresh_from_db()
+    assert bundle.status == "done"
+    archive = zipfile.ZipFile(io.BytesIO(bundle_zip(bundle)))
+    assert sorted(archive.namelist()) == [
+        "ghana/regional_ghana_summary_v.pdf",
+        "regional_answers-v.csv",
+        "regional_answers-v.xlsx",
+        "regional_summaries_compendium.pdf",
+        "senegal/regional_senegal_summary_v.pdf",
+    ]
+    compendium = PdfReader(io.BytesIO(archive.read("regional_summaries_compendium.pdf")))
+    assert [item.title for item in compendium.outline] == ["Ghana — V", "Senegal — V"]
+    assert "Mobilizing resources" in compendium.pages[1].extract_text()

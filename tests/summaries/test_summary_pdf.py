@@ -11,6 +11,7 @@ import subprocess
 from io import BytesIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext
@@ -19,8 +20,9 @@ from pypdf import PdfReader
 from delegations.models import Delegation
 from sessions.models import GuidanceQuestion, Session, Workshop
 from summaries import services
-from summaries.models import Summary
-from summaries.pdf.summary import render_summary, summary_document
+from summaries.models import RenderedDocument, Summary
+from summaries.pdf.render import render_summary
+from summaries.pdf.summary import summary_document
 from tests.conftest import make_member
 
 pytestmark = pytest.mark.django_db
@@ -267,9 +269,19 @@ def url(workshop, delegation, session):
     )
 
 
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_member_downloads_the_summary_pdf(client, hpg, submitted, province_member):
     workshop, session, province = hpg
     client.force_login(province_member)
+    waiting = client.get(url(workshop, province, session) + "?lang=en")
+    # Rendered by a worker, as every PDF: first the page that follows it, then the file.
+    assert (waiting.status_code, waiting["Content-Type"]) == (200, "text/html; charset=utf-8")
+    assert RenderedDocument.objects.get(session=session).status == "queued"
+    run_worker()
     response = client.get(url(workshop, province, session) + "?lang=en")
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     assert response["Content-Disposition"].startswith(
@@ -278,10 +290,16 @@ def test_member_downloads_the_summary_pdf(client, hpg, submitted, province_membe
     assert QUESTIONS[1][1] in pypdf_text(response.content)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_organiser_downloads_the_summary_pdf(client, hpg, submitted, organiser):
     workshop, session, province = hpg
     client.force_login(organiser)
-    assert client.get(url(workshop, province, session)).status_code == 200
+    client.get(url(workshop, province, session))
+    run_worker()
+    response = client.get(url(workshop, province, session))
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    # In the delegation's language by default (Vietnamese), cached under that language.
+    assert RenderedDocument.objects.get(session=session).language == "vi"
 
 
 def test_summary_pdf_of_a_draft_session_is_404_even_for_organisers(client, hpg, organiser):
