@@ -10,12 +10,14 @@ runs per workshop at a time.
 
 import datetime as dt
 import hashlib
+import io
 import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -27,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from delegations import permissions
 from sessions.models import GuidanceQuestion, Session
 from workshop_portal.pdf import html_to_pdf
+from workshop_portal.pdf.join import PdfJoiner
 
 from .models import ActionItem, Bundle, BundleChunk, BundlePart, RenderedDocument, TARequest
 from .pdf.cache import KINDS, documents_refresh, templates_digest
@@ -428,22 +431,39 @@ def _compendium(workshop, kind, entries, out):
     """Write into ``out`` the stored documents ``entries`` (``(title, pk)`` pairs) in
     one PDF, after a table of contents, with one bookmark per document.
 
-    The documents are written to temporary files and joined by pikepdf (qpdf), which
-    copies each page's objects but reads the streams (fonts, page contents) from the
-    source files only while it writes the result: memory holds the page tree, not the
-    documents."""
-    import pikepdf
-
+    The documents go to temporary files, one at a time, and are joined by
+    :class:`~workshop_portal.pdf.join.PdfJoiner`, which writes each one's pages out
+    as it reads them: memory holds one document, whatever the number of delegations."""
     with tempfile.TemporaryDirectory(prefix="compendium-") as tmp:
         folder = Path(tmp)
-        contents, sources, page = [], [], 2  # page 1 is the table of contents
-        for title, pk in entries:
+        counts = []
+        for _title, pk in entries:
             path = folder / f"{pk}.pdf"
             path.write_bytes(_document_pdf(pk))
             with pikepdf.open(path) as document:
-                count = len(document.pages)
+                counts.append(len(document.pages))
+        toc = _table_of_contents(workshop, kind, entries, counts)
+        (folder / "toc.pdf").write_bytes(toc)
+        del toc
+        with open(folder / "compendium.pdf", "wb") as pdf:
+            joiner = PdfJoiner(pdf)
+            joiner.add(folder / "toc.pdf")
+            for title, pk in entries:
+                joiner.add(folder / f"{pk}.pdf", title)
+            with translation.override(workshop.default_language):
+                joiner.finish(f"{workshop.title} — {COMPENDIUM_TITLES[kind]}")
+        with open(folder / "compendium.pdf", "rb") as pdf:
+            shutil.copyfileobj(pdf, out)
+
+
+def _table_of_contents(workshop, kind, entries, counts):
+    """The contents pages' PDF: each document's title and first page, counted after
+    the contents pages themselves (rendered again if they take more than one page)."""
+    toc_pages = 1
+    for _attempt in range(3):
+        contents, page = [], toc_pages + 1
+        for (title, _pk), count in zip(entries, counts, strict=True):
             contents.append((title, page))
-            sources.append((title, path))
             page += count
         with translation.override(workshop.default_language):
             toc = html_to_pdf(
@@ -453,23 +473,9 @@ def _compendium(workshop, kind, entries, out):
                 ),
                 stylesheets=(stylesheet(),),
             )
-        (folder / "toc.pdf").write_bytes(toc)
-        del toc
-        opened = []
-        try:
-            with pikepdf.open(folder / "toc.pdf") as compendium:
-                with compendium.open_outline() as outline:
-                    del outline.root[:]  # the contents page's own heading: one entry per document
-                    for title, path in sources:
-                        document = pikepdf.open(path)
-                        opened.append(document)
-                        outline.root.append(pikepdf.OutlineItem(title, len(compendium.pages)))
-                        compendium.pages.extend(document.pages)
-                with translation.override(workshop.default_language):
-                    compendium.docinfo["/Title"] = f"{workshop.title} — {COMPENDIUM_TITLES[kind]}"
-                compendium.save(folder / "compendium.pdf")
-        finally:
-            for document in opened:
-                document.close()
-        with open(folder / "compendium.pdf", "rb") as pdf:
-            shutil.copyfileobj(pdf, out)
+        with pikepdf.open(io.BytesIO(toc)) as document:
+            rendered_pages = len(document.pages)
+        if rendered_pages == toc_pages:
+            return toc
+        toc_pages = rendered_pages
+    return toc
