@@ -50,7 +50,7 @@ def test_autosave_stale_version_is_refused_with_current_text(
     autosave(client, delegation_a, session, text="first laptop")
     response = autosave(client, delegation_a, session, text="second laptop", version=0)
     assert response.status_code == 409
-    assert response.json()["current"]["text"] == "first laptop"
+    assert response.json()["current"]["values"]["text"] == "first laptop"
     assert Answer.objects.get(question__number=1).text == "first laptop"
 
 
