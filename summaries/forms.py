@@ -12,6 +12,7 @@ from sessions import text as typed_text
 from sessions.models import InterventionArea, content_language_choices
 
 from .models import ActionItem, TARequest
+from .services import long_fields
 
 # Django's empty choice of a select (the plan page's area, kind, linked action): Django's
 # own vi and th catalogues lack it, so the portal's catalogues carry it.
@@ -170,7 +171,8 @@ def form_values(form):
 
 class PlanItemForm(forms.ModelForm):
     """Shared by actions and TA requests: typed text cleaned the same way as answers,
-    a hidden version for optimistic concurrency, and ``data-field`` hooks for autosave."""
+    a hidden version for optimistic concurrency, and the long texts the server merges
+    marked ``data-mergeable`` for the page's conflict view."""
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
 
@@ -194,7 +196,6 @@ class PlanItemForm(forms.ModelForm):
                     strip=False,
                 )
                 self.fields[name] = field = typed
-            field.widget.attrs["data-field"] = name
             # No maxlength attribute: the browser would cut a paste silently. The page
             # counts against data-max-length and the server refuses what is over it.
             limit = field.widget.attrs.pop("maxlength", None)
@@ -202,8 +203,9 @@ class PlanItemForm(forms.ModelForm):
                 field.widget.attrs["data-max-length"] = limit or settings.ANSWER_MAX_LENGTH
         if "intervention_area" in self.fields:
             self.fields["intervention_area"].queryset = InterventionArea.objects.order_by("order")
-        mergeable = self._meta.model.MERGEABLE_FIELD
-        self.fields[mergeable].widget.attrs.update({"data-mergeable": "", "rows": 3})
+        for name in long_fields(self._meta.model):
+            self.fields[name].widget.attrs["data-mergeable"] = ""
+        self.fields[self._meta.model.MERGEABLE_FIELD].widget.attrs["rows"] = 3
 
     # The grid column of a field on the plan page (Bootstrap classes); others take half.
     COLUMNS = {
