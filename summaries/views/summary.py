@@ -235,10 +235,17 @@ def _conflicting(form, current_form):
     """``(label, value)`` of each field the server holds differently from ``form``."""
     mine = {name: form[name].value() for name in current_form.fields if name != "version"}
     return tuple(
-        (current_form[name].label, value)
+        (current_form[name].label, _shown(current_form.fields[name], value))
         for name, value in form_values(current_form).items()
         if str(value) != str(mine[name] if mine[name] is not None else "")
     )
+
+
+def _shown(field, value):
+    """A field's value as a person reads it: a choice's label, yes or no."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return dict(getattr(field, "choices", ())).get(value, value)
 
 
 def _save_posted_summary(request, page, *, readonly):
