@@ -14,7 +14,7 @@ text is cleaned, counted and shortened.
   counts as 157).
 
 The session page counts words with Chromium's ``Intl.Segmenter`` (``countWords`` in
-``static/portal/autosave.js``), and the server must count the same. Chromium's ICU
+``static/portal/editor/limits.js``), and the server must count the same. Chromium's ICU
 carries a patch to the word rules (``third_party/icu/patches/wordbrk.patch``): a
 full stop between letters is a break (``example.org``, ``พ.ศ.``, ``U.S.A.`` are two
 or three words; ``3.5`` stays one number), and so is ``@`` (ICU 72 made it a letter

@@ -12,6 +12,7 @@ from sessions import text as typed_text
 from sessions.models import InterventionArea, content_language_choices
 
 from .models import ActionItem, TARequest
+from .services import long_fields
 
 # Django's empty choice of a select (the plan page's area, kind, linked action): Django's
 # own vi and th catalogues lack it, so the portal's catalogues carry it.
@@ -47,11 +48,66 @@ def clean_typed_text(value, *, max_length, label):
     return value
 
 
-class AnswerForm(forms.Form):
-    discussed = forms.BooleanField(label=_("We discussed this question"), required=False)
-    text = TypedTextField(label=_("Answer"), required=False, strip=False, widget=forms.Textarea)
-    language = forms.ChoiceField(label=_("Written in"), choices=content_language_choices)
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+class UnitForm(forms.Form):
+    """A form for one editable unit of the session page (an answer, the details): its
+    fields are the unit's values (static/portal/editor/ reads every named control in
+    the unit), plus the hidden version the values were based on. ``readonly`` renders
+    the controls read-only (a closed or submitted summary, an organiser)."""
+
+    version = forms.IntegerField(
+        min_value=0, widget=forms.HiddenInput(attrs={"data-role": "version"})
+    )
+
+    def __init__(self, *args, readonly=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.readonly = readonly
+        for name, field in self.fields.items():
+            if name == "version" or not readonly:
+                continue
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.Select)):
+                widget.attrs["disabled"] = True
+            else:
+                widget.attrs["readonly"] = True
+
+
+class AnswerForm(UnitForm):
+    """The answer to a free-text guidance question."""
+
+    template_name = "summaries/forms/answer.html"
+
+    discussed = forms.BooleanField(
+        label=_("We discussed this question"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    text = TypedTextField(
+        label=_("Answer"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 4,
+                "class": "form-control",
+                "data-mergeable": "",
+                "placeholder": _("Your delegation’s answer…"),
+            }
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Written in"),
+        choices=content_language_choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
+    )
+
+    def __init__(self, *args, question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        text = self.fields["text"].widget.attrs
+        # No maxlength: the browser would cut a paste silently (see PlanItemForm).
+        text["data-max-length"] = settings.ANSWER_MAX_LENGTH
+        if language := self["language"].value():
+            text["lang"] = language
 
     def clean_text(self):
         return clean_typed_text(
@@ -60,17 +116,40 @@ class AnswerForm(forms.Form):
             label=_("The answer"),
         )
 
+    def answer_data(self):
+        """The answer's values for ``services.answer_save``."""
+        return {name: self.cleaned_data[name] for name in ("text", "discussed", "language")}
 
-class SummaryDetailsForm(forms.Form):
+
+def answer_form_for(question, *, data=None, initial=None, prefix=None, readonly=False):
+    """The form for the answer to ``question``: the one place that picks a form class
+    by the question's kind (each kind's class renders itself with its ``template_name``)."""
+    return AnswerForm(data, initial=initial, prefix=prefix, question=question, readonly=readonly)
+
+
+class SummaryDetailsForm(UnitForm):
+    template_name = "summaries/forms/details.html"
+
     participants = TypedTextField(
         label=_("Participants"),
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 2,
+                "class": "form-control",
+                "data-mergeable": "",
+                "data-max-length": 5000,
+            }
+        ),
         help_text=_("Names and roles of the people in the discussion."),
     )
-    rapporteur = TypedTextField(label=_("Rapporteur"), required=False, max_length=200)
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    rapporteur = TypedTextField(
+        label=_("Rapporteur"),
+        required=False,
+        strip=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "data-max-length": 200}),
+    )
 
     def clean_participants(self):
         return clean_typed_text(
@@ -83,9 +162,17 @@ class SummaryDetailsForm(forms.Form):
         )
 
 
+def form_values(form):
+    """A unit's values as the page's controls hold them, by field name (the JSON
+    ``values`` of :func:`summaries.views.common.unit_json`); the version is apart."""
+    values = {name: form[name].value() for name in form.fields if name != "version"}
+    return {name: "" if value is None else value for name, value in values.items()}
+
+
 class PlanItemForm(forms.ModelForm):
     """Shared by actions and TA requests: typed text cleaned the same way as answers,
-    a hidden version for optimistic concurrency, and ``data-field`` hooks for autosave."""
+    a hidden version for optimistic concurrency, and the long texts the server merges
+    marked ``data-mergeable`` for the page's conflict view."""
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
 
@@ -109,7 +196,6 @@ class PlanItemForm(forms.ModelForm):
                     strip=False,
                 )
                 self.fields[name] = field = typed
-            field.widget.attrs["data-field"] = name
             # No maxlength attribute: the browser would cut a paste silently. The page
             # counts against data-max-length and the server refuses what is over it.
             limit = field.widget.attrs.pop("maxlength", None)
@@ -117,8 +203,9 @@ class PlanItemForm(forms.ModelForm):
                 field.widget.attrs["data-max-length"] = limit or settings.ANSWER_MAX_LENGTH
         if "intervention_area" in self.fields:
             self.fields["intervention_area"].queryset = InterventionArea.objects.order_by("order")
-        mergeable = self._meta.model.MERGEABLE_FIELD
-        self.fields[mergeable].widget.attrs.update({"data-mergeable": "", "rows": 3})
+        for name in long_fields(self._meta.model):
+            self.fields[name].widget.attrs["data-mergeable"] = ""
+        self.fields[self._meta.model.MERGEABLE_FIELD].widget.attrs["rows"] = 3
 
     # The grid column of a field on the plan page (Bootstrap classes); others take half.
     COLUMNS = {

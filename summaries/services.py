@@ -195,6 +195,10 @@ def answer_restore(*, answer, history_id, user):
     )
 
 
+# The summary's own editable fields ("details"), saved and restored as one unit.
+DETAILS_FIELDS = ("participants", "rapporteur")
+
+
 @transaction.atomic
 def summary_details_save(*, summary, participants, rapporteur, base_version, user):
     """Save participants and rapporteur, with the same version check as answers."""
@@ -208,6 +212,33 @@ def summary_details_save(*, summary, participants, rapporteur, base_version, use
         mine={"participants": participants, "rapporteur": rapporteur},
         long_fields=("participants",),
         save=lambda summary: (summary.full_clean(), summary.save()),
+    )
+
+
+@transaction.atomic
+def summary_details_restore(*, summary, history_id, base_version, user):
+    """Make an earlier version of the summary's details (participants, rapporteur)
+    current, as a new version, through the same versioned write as a save.
+
+    ``base_version`` is the version the person saw when choosing: if the details
+    changed since, nothing is restored (``StaleEdit``), so a newer save is never
+    replaced unseen. Locks the summary row first, as every write of a summary does.
+    Raises ``DoesNotExist`` for a version of another summary and ``WritingClosed``
+    when the summary no longer accepts writes.
+    """
+    session = summary.session
+    current = Summary.objects.select_for_update().get(pk=summary.pk)
+    current.session = session
+    _ensure(permissions.can_write_summary(current))
+    old = current.history.get(history_id=history_id)
+    if current.version != base_version:
+        raise StaleEdit(current)
+    return summary_details_save(
+        summary=current,
+        participants=old.participants,
+        rapporteur=old.rapporteur,
+        base_version=current.version,
+        user=user,
     )
 
 

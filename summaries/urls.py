@@ -62,6 +62,16 @@ urlpatterns = [
     path(summary_url, summary_views.summary_page, name="summary"),
     path(summary_url + "pdf/", documents.summary_pdf, name="summary_pdf"),
     path(summary_url + "details/", summary_views.details_save, name="details_save"),
+    path(
+        summary_url + "details/history/",
+        summary_views.details_history,
+        name="details_history",
+    ),
+    path(
+        summary_url + "details/restore/",
+        summary_views.details_restore,
+        name="details_restore",
+    ),
     path(summary_url + "submit/", summary_views.summary_submit, name="submit"),
     path(summary_url + "reopen/", summary_views.summary_reopen, name="reopen"),
     path(summary_url + "timer/", summary_views.timer_start, name="timer"),

@@ -181,7 +181,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "workshop_portal.static_storage.PortalStaticFilesStorage"
         )
     },
 }

@@ -30,33 +30,10 @@ class QuestionView:
     help_text: Localized
     other_texts: tuple  # ((language, Localized), ...) in the workshop's other languages
     answer: Answer | None
-    # After a refused plain form post: what was posted, and the server's answer.
-    posted: dict | None = None
-    conflict: Answer | None = None
 
     @property
     def number(self):
         return self.question.number
-
-    @property
-    def shown_text(self):
-        if self.posted is not None:
-            return self.posted.get("text", "")
-        return self.answer.text if self.answer else ""
-
-    @property
-    def shown_discussed(self):
-        if self.posted is not None:
-            return bool(self.posted.get("discussed"))
-        return bool(self.answer and self.answer.discussed)
-
-    @property
-    def shown_version(self):
-        if self.conflict is not None:
-            return self.conflict.version
-        if self.posted is not None:
-            return self.posted.get("version", 0)
-        return self.answer.version if self.answer else 0
 
 
 @dataclass(frozen=True)

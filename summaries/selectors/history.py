@@ -1,5 +1,6 @@
 """Earlier versions of what a delegation wrote, field by field, with what changed from
-one version to the next: the history pages of answers and plan items read these."""
+one version to the next: the history pages of answers, details and plan items read
+these."""
 
 from dataclasses import dataclass
 
@@ -83,10 +84,16 @@ def _display_values(model, records, names, language, fallbacks):
 
 
 def versions(row, names, *, language, fallbacks=(), long_fields=()):
-    """Every saved version of ``row`` (an answer or a plan item), newest first, with
-    ``names`` labelled, formatted and compared with the version before."""
+    """Every saved version of ``row`` (an answer, a summary's details, a plan item),
+    newest first, with ``names`` labelled, formatted and compared with the version
+    before. One entry per version: a record that made no new version (a summary's
+    status or countdown) is left out, so the first record of each version stands."""
     model = type(row)
-    records = list(row.history.select_related("history_user").order_by("history_id"))
+    records, seen = [], set()
+    for record in row.history.select_related("history_user").order_by("history_id"):
+        if record.version not in seen:
+            seen.add(record.version)
+            records.append(record)
     shown = _display_values(model, records, names, language, fallbacks)
     result, previous = [], None
     for record, values in zip(records, shown, strict=True):

@@ -14,10 +14,17 @@ from delegations import permissions
 from delegations.permissions import delegation_for, workshop_for
 
 from .. import selectors, services
-from ..forms import PLAN_FORMS
+from ..forms import PLAN_FORMS, form_values
 from ..models import ActionPlan, Summary
 from ..selectors import history
-from .common import closed_refusal, flat_errors, json_login_required, stale_refusal, wants_json
+from .common import (
+    closed_refusal,
+    flat_errors,
+    json_login_required,
+    stale_refusal,
+    unit_json,
+    wants_json,
+)
 
 
 def _plan_item(request, workshop, delegation, kind, pk):
@@ -31,28 +38,16 @@ def _plan_item(request, workshop, delegation, kind, pk):
     return access, item
 
 
-def _display(item, name):
-    """A field as a person reads it: the choice's label, the related object's name."""
-    if item._meta.get_field(name).choices:
-        return getattr(item, f"get_{name}_display")()
-    value = getattr(item, name)
-    return "" if value is None else str(value)
-
-
 def _item_json(item, form_class):
     form = form_class(instance=item, delegation=item.delegation)
-    values = {name: form[name].value() for name in form._meta.fields}
-    values = {name: "" if value is None else value for name, value in values.items()}
-    text = "\n".join(
-        f"{form.fields[name].label}: {_display(item, name)}" for name in form._meta.fields
+    values = form_values(form)
+    return unit_json(
+        {name: values[name] for name in form._meta.fields},
+        version=item.version,
+        saved_at=item.updated_at,
+        saved_by=item.edited_by,
+        merged_from=getattr(item, "merged_from", ()),
     )
-    return {
-        "version": item.version,
-        "values": values,
-        "text": text,
-        "saved_at": item.updated_at.isoformat(),
-        "merged_from": list(getattr(item, "merged_from", ())),
-    }
 
 
 @login_required

@@ -1,9 +1,8 @@
 """The session summary: the page (autosaved, or a plain form post), its history,
 submit and reopen, the countdown, and the organisers' overview of a session."""
 
-from dataclasses import replace
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -21,9 +20,10 @@ from delegations.permissions import (
 from sessions.i18n import content_language_name
 
 from .. import selectors, services
-from ..forms import AnswerForm, SummaryDetailsForm
+from ..forms import SummaryDetailsForm, answer_form_for, form_values
 from ..models import Answer, Summary
-from .common import closed_refusal, flat_errors, json_login_required, stale_refusal
+from ..selectors import history
+from .common import closed_refusal, flat_errors, json_login_required, stale_refusal, unit_json
 
 
 def _find_summary(request, workshop, delegation, session, *, create):
@@ -51,28 +51,45 @@ def _editable(request, workshop, delegation, session):
     return summary
 
 
-def _answer_json(answer):
+def _answer_initial(answer, delegation):
+    """The answer's values as its form shows them (a question not answered yet: empty,
+    in the delegation's language)."""
+    if answer is None:
+        return {"text": "", "discussed": False, "language": delegation.language, "version": 0}
     return {
-        "version": answer.version if answer else 0,
-        "text": answer.text if answer else "",
-        "discussed": answer.discussed if answer else False,
-        "language": answer.language if answer else "",
-        "saved_at": answer.edited_at.isoformat() if answer and answer.edited_at else None,
-        "saved_by": answer.edited_by.get_username() if answer and answer.edited_by else "",
-        "values": {
-            "text": answer.text if answer else "",
-            "discussed": answer.discussed if answer else False,
-            "language": answer.language if answer else "",
-        },
-        # Fields that (in part) came from another laptop's save, merged into this one.
-        "merged_from": list(getattr(answer, "merged_from", ())),
+        "text": answer.text,
+        "discussed": answer.discussed,
+        "language": answer.language or delegation.language,
+        "version": answer.version,
     }
 
 
-def _refusal(exc):
-    if isinstance(exc, services.StaleEdit):
-        return stale_refusal(_answer_json(exc.current), exc.merge)
-    return closed_refusal(exc)
+def _answer_json(question, answer, delegation):
+    form = answer_form_for(question, initial=_answer_initial(answer, delegation))
+    return unit_json(
+        form_values(form),
+        version=answer.version if answer else 0,
+        saved_at=answer.edited_at if answer else None,
+        saved_by=answer.edited_by if answer else None,
+        merged_from=getattr(answer, "merged_from", ()),
+    )
+
+
+def _details_initial(summary):
+    return {
+        "participants": summary.participants,
+        "rapporteur": summary.rapporteur,
+        "version": summary.version,
+    }
+
+
+def _details_json(summary):
+    return unit_json(
+        form_values(SummaryDetailsForm(initial=_details_initial(summary))),
+        version=summary.version,
+        saved_at=summary.updated_at,
+        merged_from=getattr(summary, "merged_from", ()),
+    )
 
 
 @json_login_required
@@ -85,7 +102,7 @@ def answer_save(request, workshop, delegation, session, number):
     question = permissions.question_for(
         workshop=access.delegation.workshop, session_code=session, number=number
     )
-    form = AnswerForm(request.POST)
+    form = answer_form_for(question, data=request.POST)
     if not form.is_valid():
         return JsonResponse({"error": " ".join(flat_errors(form))}, status=400)
     try:
@@ -93,16 +110,15 @@ def answer_save(request, workshop, delegation, session, number):
             delegation=access.delegation,
             question=question,
             data=services.AnswerInput(
-                text=form.cleaned_data["text"],
-                discussed=form.cleaned_data["discussed"],
-                language=form.cleaned_data["language"],
-                base_version=form.cleaned_data["version"],
+                **form.answer_data(), base_version=form.cleaned_data["version"]
             ),
             user=request.user,
         )
-    except (services.StaleEdit, services.WritingClosed) as exc:
-        return _refusal(exc)
-    return JsonResponse(_answer_json(answer))
+    except services.StaleEdit as exc:
+        return stale_refusal(_answer_json(question, exc.current, access.delegation), exc.merge)
+    except services.WritingClosed as exc:
+        return closed_refusal(exc)
+    return JsonResponse(_answer_json(question, answer, access.delegation))
 
 
 @json_login_required
@@ -123,20 +139,8 @@ def details_save(request, workshop, delegation, session):
     except services.StaleEdit as exc:
         return stale_refusal(_details_json(exc.current), exc.merge)
     except services.WritingClosed as exc:
-        return _refusal(exc)
+        return closed_refusal(exc)
     return JsonResponse(_details_json(summary))
-
-
-def _details_json(summary):
-    return {
-        "version": summary.version,
-        "participants": summary.participants,
-        "rapporteur": summary.rapporteur,
-        "text": summary.participants,
-        "saved_at": summary.updated_at.isoformat(),
-        "values": {"participants": summary.participants, "rapporteur": summary.rapporteur},
-        "merged_from": list(getattr(summary, "merged_from", ())),
-    }
 
 
 @login_required
@@ -148,31 +152,17 @@ def summary_page(request, workshop, delegation, session):
     language = selectors.content_language(
         workshop, request.GET.get("lang"), (access.delegation.language, request.LANGUAGE_CODE)
     )
+    write = permissions.can_write_summary(summary, access=access)
     page = selectors.summary_page(summary=summary, language=language)
-    posted = details_conflict = None
+    posted = None
     if request.method == "POST" and access.can_edit:
-        posted = _save_posted_summary(request, page)
+        posted = _save_posted_summary(request, page, readonly=not write.allowed)
         if posted.ok:
             messages.success(request, _("Your summary is saved."))
             return redirect(request.get_full_path())
+        summary.refresh_from_db()
         page = selectors.summary_page(summary=summary, language=language)
-        details_conflict = posted.conflicts.get("details")
-        details = posted.values.get("details")
-        if details is not None:
-            # Display only, never saved: show what was posted, against the current version.
-            summary.participants = details.get("participants", "")
-            summary.rapporteur = details.get("rapporteur", "")
-            if details_conflict is not None:
-                summary.version = details_conflict.version
-        page = replace(
-            page,
-            questions=tuple(
-                replace(
-                    q, posted=posted.values.get(q.number), conflict=posted.conflicts.get(q.number)
-                )
-                for q in page.questions
-            ),
-        )
+        write = permissions.can_write_summary(summary, access=access)
     return render(
         request,
         "summaries/summary.html",
@@ -182,21 +172,57 @@ def summary_page(request, workshop, delegation, session):
             "workshop": workshop,
             "delegation": access.delegation,
             "posted": posted,
-            "details_conflict": details_conflict,
-            "write": permissions.can_write_summary(summary, access=access),
+            "details": _details_unit(summary, posted, readonly=not write.allowed),
+            "questions": [
+                _answer_unit(q, access.delegation, posted, readonly=not write.allowed)
+                for q in page.questions
+            ],
+            "write": write,
             "status_change": permissions.can_change_summary_status(summary, access=access),
             "content_languages": [(c, content_language_name(c)) for c in workshop.language_codes],
-            "all_content_languages": settings.CONTENT_LANGUAGES,
-            "answer_max_length": settings.ANSWER_MAX_LENGTH,
         },
     )
 
 
+@dataclass(frozen=True)
+class Unit:
+    """One editable unit of the session page: its form (bound to what a refused plain
+    post carried, so that every typed character is shown again) and, after a refused
+    stale post, the fields the server holds differently, as ``(label, value)``."""
+
+    form: object
+    conflict: tuple = ()
+    question: object = None  # the QuestionView of an answer
+
+
+def _answer_unit(question_view, delegation, posted, *, readonly):
+    key = question_view.number
+    if posted is not None and key in posted.forms:
+        return Unit(posted.forms[key], posted.conflicts.get(key, ()), question_view)
+    form = answer_form_for(
+        question_view.question,
+        initial=_answer_initial(question_view.answer, delegation),
+        prefix=f"q{key}",
+        readonly=readonly,
+    )
+    return Unit(form, (), question_view)
+
+
+def _details_unit(summary, posted, *, readonly):
+    if posted is not None and "details" in posted.forms:
+        return Unit(posted.forms["details"], posted.conflicts.get("details", ()))
+    form = SummaryDetailsForm(
+        initial=_details_initial(summary), prefix="details", readonly=readonly
+    )
+    return Unit(form)
+
+
 class PostedSummary:
-    """What a plain (JavaScript-free) form post carried, and what was refused."""
+    """What a plain (JavaScript-free) form post carried and was refused: by unit key
+    (``"details"`` or a question number), the bound forms, the errors and conflicts."""
 
     def __init__(self):
-        self.values = {}
+        self.forms = {}
         self.errors = {}
         self.conflicts = {}
 
@@ -205,47 +231,81 @@ class PostedSummary:
         return not self.errors and not self.conflicts
 
 
-def _save_posted_summary(request, page):
+def _conflicting(form, current_form):
+    """``(label, value)`` of each field the server holds differently from ``form``."""
+    mine = {name: form[name].value() for name in current_form.fields if name != "version"}
+    return tuple(
+        (current_form[name].label, _shown(current_form.fields[name], value))
+        for name, value in form_values(current_form).items()
+        if str(value) != str(mine[name] if mine[name] is not None else "")
+    )
+
+
+def _shown(field, value):
+    """A field's value as a person reads it: a choice's label, yes or no."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return dict(getattr(field, "choices", ())).get(value, value)
+
+
+def _save_posted_summary(request, page, *, readonly):
     posted = PostedSummary()
     summary = page.summary
-    details = SummaryDetailsForm(request.POST, prefix="details")
-    forms = [(None, details)] + [
-        (q, AnswerForm(request.POST, prefix=f"q{q.number}")) for q in page.questions
+    delegation = summary.delegation
+    units = [("details", None, SummaryDetailsForm(request.POST, prefix="details"))] + [
+        (q.number, q, answer_form_for(q.question, data=request.POST, prefix=f"q{q.number}"))
+        for q in page.questions
     ]
-    for question_view, form in forms:
-        key = question_view.number if question_view else "details"
-        posted.values[key] = {
-            name: request.POST.get(form.add_prefix(name), "") for name in form.fields
-        }
+    for key, question_view, form in units:
+        refused = None
         if not form.is_valid():
             posted.errors[key] = flat_errors(form)
-            continue
-        data = form.cleaned_data
-        try:
-            if question_view is None:
-                services.summary_details_save(
-                    summary=summary,
-                    participants=data["participants"],
-                    rapporteur=data["rapporteur"],
-                    base_version=data["version"],
-                    user=request.user,
-                )
-            else:
-                services.answer_save(
-                    delegation=summary.delegation,
-                    question=question_view.question,
-                    data=services.AnswerInput(
-                        text=data["text"],
-                        discussed=data["discussed"],
-                        language=data["language"],
+            refused = form.data
+        else:
+            data = form.cleaned_data
+            try:
+                if question_view is None:
+                    services.summary_details_save(
+                        summary=summary,
+                        participants=data["participants"],
+                        rapporteur=data["rapporteur"],
                         base_version=data["version"],
-                    ),
-                    user=request.user,
+                        user=request.user,
+                    )
+                else:
+                    services.answer_save(
+                        delegation=delegation,
+                        question=question_view.question,
+                        data=services.AnswerInput(
+                            **form.answer_data(), base_version=data["version"]
+                        ),
+                        user=request.user,
+                    )
+            except services.StaleEdit as exc:
+                if question_view is None:
+                    current = SummaryDetailsForm(initial=_details_initial(exc.current))
+                    version = exc.current.version
+                else:
+                    current = answer_form_for(
+                        question_view.question, initial=_answer_initial(exc.current, delegation)
+                    )
+                    version = exc.current.version if exc.current else 0
+                posted.conflicts[key] = _conflicting(form, current)
+                # The posted text comes back based on the current version: saving it
+                # again is a deliberate choice, made with both texts in view.
+                refused = request.POST.copy()
+                refused[form.add_prefix("version")] = version
+            except services.WritingClosed as exc:
+                posted.errors[key] = [exc.reason]
+                refused = form.data
+        if refused is not None:
+            prefix = form.prefix
+            if question_view is None:
+                posted.forms[key] = SummaryDetailsForm(refused, prefix=prefix, readonly=readonly)
+            else:
+                posted.forms[key] = answer_form_for(
+                    question_view.question, data=refused, prefix=prefix, readonly=readonly
                 )
-        except services.StaleEdit as exc:
-            posted.conflicts[key] = exc.current
-        except services.WritingClosed as exc:
-            posted.errors[key] = [exc.reason]
     return posted
 
 
@@ -286,7 +346,7 @@ def timer_start(request, workshop, delegation, session):
             summary=summary, restart=request.POST.get("restart") == "1"
         )
     except services.WritingClosed as exc:
-        return _refusal(exc)
+        return closed_refusal(exc)
     return JsonResponse({"started_at": summary.timer_started_at.isoformat()})
 
 
@@ -326,6 +386,64 @@ def answer_restore(request, workshop, delegation, session, number):
     else:
         messages.success(request, _("The earlier version is restored as the newest version."))
     return redirect(summary.get_absolute_url() + f"#question-{number}")
+
+
+@login_required
+@require_GET
+def details_history(request, workshop, delegation, session):
+    access, summary = _find_summary(request, workshop, delegation, session, create=False)
+    if summary.pk is None:
+        raise Http404("Nothing saved yet.")
+    return render(
+        request,
+        "summaries/details_history.html",
+        {
+            "summary": summary,
+            "workshop": summary.session.workshop,
+            "delegation": access.delegation,
+            "versions": history.versions(
+                summary,
+                services.DETAILS_FIELDS,
+                language=request.LANGUAGE_CODE,
+                long_fields=("participants",),
+            ),
+            "write": permissions.can_write_summary(summary, access=access),
+        },
+    )
+
+
+@login_required
+@require_POST
+def details_restore(request, workshop, delegation, session):
+    summary = _editable(request, workshop, delegation, session)
+    try:
+        services.summary_details_restore(
+            summary=summary,
+            history_id=int(request.POST.get("history_id", "")),
+            base_version=int(request.POST.get("version", "")),
+            user=request.user,
+        )
+    except (ValueError, summary.history.model.DoesNotExist):
+        raise Http404("No such version.") from None
+    except services.StaleEdit:
+        messages.error(
+            request,
+            _(
+                "Someone saved the participants or the rapporteur since you opened the "
+                "earlier versions; nothing was restored. Look at them again."
+            ),
+        )
+        return redirect(
+            "summaries:details_history",
+            workshop=summary.session.workshop.slug,
+            delegation=summary.delegation.slug,
+            session=summary.session.code,
+        )
+    except services.WritingClosed as exc:
+        messages.error(request, exc.reason)
+    else:
+        messages.success(request, _("The earlier version is restored as the newest version."))
+    return redirect(summary.get_absolute_url() + "#details")
 
 
 @login_required

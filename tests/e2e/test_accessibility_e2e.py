@@ -60,6 +60,13 @@ def portal_pages(workshop, session, delegation_a, delegation_b, member_a, organi
     first = session.questions.get(number=1)
     answer = _answer(delegation_a, first, "Le budget dépend des partenaires.", member_a)
     _answer(delegation_a, first, "Le budget dépend des partenaires et de l'État.", member_a, 1)
+    services.summary_details_save(
+        summary=services.summary_get_or_create(delegation=delegation_a, session=session),
+        participants="Awa Diop, Moussa Ndiaye",
+        rapporteur="Awa Diop",
+        base_version=1,
+        user=member_a,
+    )
 
     submitted = Session.objects.create(
         workshop=workshop,
@@ -163,6 +170,11 @@ def portal_pages(workshop, session, delegation_a, delegation_b, member_a, organi
                 "summaries:answer_history",
                 kwargs={**summary, "session": session.code, "number": answer.question.number},
             ),
+        ),
+        PortalPage(
+            "details history",
+            member_a,
+            reverse("summaries:details_history", kwargs={**summary, "session": session.code}),
         ),
         PortalPage(
             "plan item history",

@@ -2,7 +2,7 @@
 
 The browser keeps a copy of every change until the server confirms exactly that text:
 in localStorage from the keystroke, in IndexedDB on disk a few milliseconds later
-(static/portal/autosave.js, "Drafts"). These tests end the tab in the nasty ways —
+(static/portal/editor/drafts.js). These tests end the tab in the nasty ways —
 closed within 50 ms of the last keystroke, hung, crashed, the whole browser killed —
 and check that the next page restores the text and saves it, and that one tab never
 loses or removes what another tab typed. They wait for conditions, never for time.

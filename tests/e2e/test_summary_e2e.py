@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from sessions.models import Session
-from summaries.models import Answer
+from summaries.models import Answer, Summary
 from summaries.services import AnswerInput, answer_save
 
 pytest_plugins = ["tests.e2e.venue_network"]  # the venue_network fixture
@@ -169,3 +169,26 @@ def test_expired_sign_in_keeps_text_and_offers_it_back(
     expect(login.locator("#id_q5-text")).to_have_value("Typed after the sign-in expired")
     expect(login.locator("#question-5 [data-role=state]")).to_have_text(re.compile("Saved at"))
     assert answer_text(5) == "Typed after the sign-in expired"
+
+
+def test_details_are_autosaved_and_an_earlier_version_is_restored(
+    login_context, live_server, member_a, delegation_a, session
+):
+    page = login_context(member_a).new_page()
+    page.goto(page_url(live_server, delegation_a, session))
+    page.fill("#id_details-participants", "Awa Diop")
+    expect(page.locator("#details")).to_have_attribute("data-state", "saved")
+    page.fill("#id_details-participants", "Awa Diop, Moussa Ndiaye")
+    expect(page.locator("#details")).to_have_attribute("data-state", "saved")
+    page.fill("#id_details-rapporteur", "Moussa Ndiaye")
+    expect(page.locator("#details")).to_have_attribute("data-state", "saved")
+    page.reload()
+    page.locator("#details-history").click()
+    # Newest first; the long text's changes word by word (version 4 changed the rapporteur).
+    expect(page.locator("ins")).to_have_text([", Moussa Ndiaye", "Awa Diop"])
+    version_2 = page.locator("article", has_text="Version 2")
+    version_2.get_by_role("button", name="Restore this version").click()
+    expect(page.locator("#id_details-participants")).to_have_value("Awa Diop")
+    expect(page.locator("#id_details-rapporteur")).to_have_value("")
+    summary = Summary.objects.get()
+    assert (summary.participants, summary.rapporteur, summary.version) == ("Awa Diop", "", 5)

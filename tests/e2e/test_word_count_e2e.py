@@ -1,5 +1,5 @@
 """The server counts words as the session page does: ``sessions.text.word_count``
-against the page's own ``countWords`` (static/portal/autosave.js, ``Intl.Segmenter``)
+against the page's own ``countWords`` (static/portal/editor/limits.js, ``Intl.Segmenter``)
 run in Chromium, on Thai, Vietnamese and French answers; then the same count on the
 page and on the organisers' board."""
 
@@ -49,11 +49,13 @@ COUNTS = {"th": 105, "vi": 70, "fr": 58}
 
 def page_count_words_source():
     """The page's word counter as it ships: its segmenter and ``countWords``."""
-    source = (Path(settings.BASE_DIR) / "static" / "portal" / "autosave.js").read_text()
-    segmenter = re.search(r"^ *var segmenter = .*$", source, re.M)
-    count_words = re.search(r"^( *)function countWords\(text\) \{.*?^\1\}", source, re.M | re.S)
-    assert segmenter and count_words, "countWords or its segmenter moved in autosave.js"
-    return f"{segmenter[0]}\n{count_words[0]}"
+    source = (Path(settings.BASE_DIR) / "static" / "portal" / "editor" / "limits.js").read_text()
+    segmenter = re.search(r"^ *const segmenter = .*$", source, re.M)
+    count_words = re.search(
+        r"^( *)export function (countWords\(text\) \{.*?^\1\})", source, re.M | re.S
+    )
+    assert segmenter and count_words, "countWords or its segmenter moved in limits.js"
+    return f"{segmenter[0]}\nfunction {count_words[2]}"
 
 
 @pytest.fixture

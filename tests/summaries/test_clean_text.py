@@ -46,7 +46,7 @@ def test_autosaved_answer_is_cleaned(client, delegation_a, session, member_a):
         {"text": DIRTY, "discussed": "on", "language": "fr", "version": 0},
         headers={"accept": "application/json"},
     )
-    assert (response.status_code, response.json()["text"]) == (200, CLEAN)
+    assert (response.status_code, response.json()["values"]["text"]) == (200, CLEAN)
     assert Answer.objects.get().text == CLEAN
 
 

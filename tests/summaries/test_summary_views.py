@@ -50,7 +50,7 @@ def test_autosave_stale_version_is_refused_with_current_text(
     autosave(client, delegation_a, session, text="first laptop")
     response = autosave(client, delegation_a, session, text="second laptop", version=0)
     assert response.status_code == 409
-    assert response.json()["current"]["text"] == "first laptop"
+    assert response.json()["current"]["values"]["text"] == "first laptop"
     assert Answer.objects.get(question__number=1).text == "first laptop"
 
 
@@ -263,3 +263,67 @@ def test_no_field_cuts_a_paste_with_maxlength(client, delegation_a, session, mem
     )
     assert ("maxlength" in summary.text, "maxlength" in plan.text) == (False, False)
     assert 'data-max-length="20000"' in summary.text and 'data-max-length="300"' in plan.text
+
+
+def test_plain_post_over_the_limit_shows_every_typed_character_again(
+    client, member_a, delegation_a, session, settings
+):
+    settings.ANSWER_MAX_LENGTH = 100
+    client.force_login(member_a)
+    summary_get_or_create(delegation=delegation_a, session=session)
+    long_text = "Mot & <b>mot</b> " * 10  # 170 characters
+    data = {
+        "details-participants": "Awa",
+        "details-version": 1,
+        "q1-text": long_text,
+        "q1-discussed": "on",
+        "q1-language": "fr",
+        "q1-version": 0,
+    }
+    response = client.post(summary_url("summary", delegation_a, session), data)
+    assert response.status_code == 200
+    form = next(unit.form for unit in response.context["questions"] if unit.question.number == 1)
+    assert (form["text"].value(), form["discussed"].value()) == (long_text, True)
+    assert "Mot &amp; &lt;b&gt;mot&lt;/b&gt; " * 10 in response.text
+    assert not Answer.objects.exists()
+    assert Summary.objects.get().participants == "Awa"  # the details were saved
+
+
+def test_every_unit_answers_with_the_same_json_shape(client, member_a, delegation_a, session):
+    from summaries import services
+
+    item = services.plan_item_create(
+        delegation=delegation_a, kind="action", data={"title": "Budget"}, user=member_a
+    )
+    summary = summary_get_or_create(delegation=delegation_a, session=session)
+    client.force_login(member_a)
+    answer = autosave(client, delegation_a, session, text="Notre réponse", discussed="on")
+    details = client.post(
+        summary_url("details_save", delegation_a, session),
+        {"participants": "Awa", "rapporteur": "Awa", "version": summary.version},
+    )
+    plan_item = client.post(
+        reverse(
+            "summaries:plan_item_save",
+            kwargs={
+                "workshop": "regional",
+                "delegation": delegation_a.slug,
+                "kind": "action",
+                "pk": item.pk,
+            },
+        ),
+        {
+            "title": "Budget 2027",
+            "start_month": 1,
+            "end_month": 24,
+            "currency": "USD",
+            "version": 1,
+        },
+        headers={"accept": "application/json"},
+    )
+    shapes = [set(r.json()) for r in (answer, details, plan_item)]
+    assert shapes == [{"version", "values", "saved_at", "saved_by", "merged_from"}] * 3
+    assert answer.json()["values"] == {"discussed": True, "text": "Notre réponse", "language": "fr"}
+    assert details.json()["values"] == {"participants": "Awa", "rapporteur": "Awa"}
+    assert plan_item.json()["values"]["title"] == "Budget 2027"
+    assert answer.json()["saved_by"] == member_a.get_username()

@@ -1,0 +1,153 @@
+/* A unit's values are its named form controls, whatever the question kind: text,
+ * number, month and hidden inputs, textareas, selects, radios and checkboxes (several
+ * checkboxes with one name hold a list, a checkbox alone a boolean). Names lose the
+ * unit's prefix (data-prefix, "q3-" on the session page's single form), so the values
+ * carry the form's field names, as the server's JSON does. Controls of the conflict
+ * view, the version and the CSRF token are not values. */
+
+const NOT_VALUES = new Set(["submit", "button", "reset", "file", "image"]);
+
+function isToggle(control) {
+  return control.type === "checkbox" || control.type === "radio";
+}
+
+function text(value) {
+  return value === null || value === undefined ? "" : String(value);
+}
+
+function read(group) {
+  const [first] = group;
+  if (first.type === "checkbox") {
+    return group.length === 1 ? first.checked : group.filter((c) => c.checked).map((c) => c.value);
+  }
+  if (first.type === "radio") return (group.find((c) => c.checked) || { value: "" }).value;
+  if (first.tagName === "SELECT" && first.multiple) return [...first.selectedOptions].map((o) => o.value);
+  return group.length === 1 ? first.value : group.map((c) => c.value);
+}
+
+// Writes only what differs: setting a textarea's value moves the caret.
+function write(group, value) {
+  const [first] = group;
+  const list = Array.isArray(value) ? value.map(text) : null;
+  group.forEach((control, i) => {
+    if (control.type === "checkbox") {
+      const checked = list ? list.includes(control.value) : value === true || value === "on";
+      if (control.checked !== checked) control.checked = checked;
+    } else if (control.type === "radio") {
+      const checked = control.value === text(value);
+      if (control.checked !== checked) control.checked = checked;
+    } else if (control.tagName === "SELECT" && control.multiple) {
+      for (const option of control.options) option.selected = (list || [text(value)]).includes(option.value);
+    } else {
+      const wanted = list ? (list[i] ?? "") : text(value);
+      if (control.value !== wanted) control.value = wanted;
+    }
+  });
+  return first;
+}
+
+export class Controls {
+  constructor(el, prefix = "") {
+    this.el = el;
+    this.prefix = prefix;
+    this.groups = new Map(); // field name -> [control]
+    for (const control of el.querySelectorAll("input[name], select[name], textarea[name]")) {
+      if (NOT_VALUES.has(control.type) || control.name === "csrfmiddlewaretoken") continue;
+      if (control.dataset.role === "version" || control.closest("[data-role=conflict]")) continue;
+      const name = control.name.startsWith(prefix) ? control.name.slice(prefix.length) : control.name;
+      if (!this.groups.has(name)) this.groups.set(name, []);
+      this.groups.get(name).push(control);
+    }
+  }
+
+  get all() {
+    return [...this.groups.values()].flat();
+  }
+
+  /** The fields whose long texts the server merges (data-mergeable). */
+  get mergeable() {
+    return [...this.groups.keys()].filter((name) => this.groups.get(name).some((c) => "mergeable" in c.dataset));
+  }
+
+  values() {
+    const values = {};
+    for (const [name, group] of this.groups) values[name] = read(group);
+    return values;
+  }
+
+  /** Put `values` (by field name; others left alone) into the controls. */
+  set(values) {
+    for (const [name, value] of Object.entries(values)) {
+      const group = this.groups.get(name);
+      if (group) write(group, value);
+    }
+  }
+
+  /** What the unit posts: the controls form-encoded, as the browser posts the form
+   * without JavaScript, under the field names, with the version they are based on. */
+  body(version) {
+    const body = new URLSearchParams();
+    for (const [name, group] of this.groups) {
+      for (const control of group) {
+        if (isToggle(control)) {
+          if (control.checked) body.append(name, control.value);
+        } else if (control.tagName === "SELECT" && control.multiple) {
+          for (const option of control.selectedOptions) body.append(name, option.value);
+        } else {
+          body.append(name, control.value);
+        }
+      }
+    }
+    body.append("version", String(version));
+    return body;
+  }
+
+  /** The field's label as the page shows it. */
+  label(name) {
+    const [first] = this.groups.get(name) || [];
+    if (!first) return name;
+    const fieldset = this.groups.get(name).length > 1 ? first.closest("fieldset") : null;
+    const label = fieldset ? fieldset.querySelector("legend") : first.labels && first.labels[0];
+    return label ? label.textContent.replace("*", "").trim() : name;
+  }
+
+  /** A value of the field as a person reads it (a select's option text, a list joined). */
+  display(name, value, messages) {
+    const [first] = this.groups.get(name) || [];
+    if (first && first.tagName === "SELECT") {
+      const values = Array.isArray(value) ? value.map(text) : [text(value)];
+      return [...first.options].filter((o) => values.includes(o.value) && o.value !== "").map((o) => o.text).join(", ");
+    }
+    if (typeof value === "boolean") return value ? messages.msgYes : messages.msgNo;
+    return Array.isArray(value) ? value.map(text).join(", ") : text(value);
+  }
+
+  focus(name) {
+    const [first] = this.groups.get(name) || [];
+    if (first) first.focus();
+  }
+
+  /** Make the controls read-only until the returned function is called; controls
+   * already read-only stay so. */
+  hold() {
+    const held = [];
+    for (const control of this.all) {
+      const prop = isToggle(control) || control.tagName === "SELECT" ? "disabled" : "readOnly";
+      if (!control[prop]) {
+        control[prop] = true;
+        held.push([control, prop]);
+      }
+    }
+    return () => {
+      for (const [control, prop] of held) control[prop] = false;
+    };
+  }
+
+  /** Read-only: nothing can be typed (text) or changed (toggles, selects). */
+  lock(locked) {
+    for (const control of this.all) {
+      if (isToggle(control) || control.tagName === "SELECT") control.disabled = locked;
+      else control.readOnly = locked;
+    }
+  }
+}
