@@ -208,6 +208,17 @@ def repair_merge(question, values, base):
     return {**values, "rows": rows}
 
 
+def uses_option(data, code):
+    """Whether a choice answer's ``data`` holds option ``code`` (chosen or noted)."""
+    data = data or {}
+    return code in (data.get("chosen") or []) or bool((data.get("notes") or {}).get(code))
+
+
+def uses_source(data, code):
+    """Whether a financing answer's ``data`` holds a row for source ``code``."""
+    return code in ((data or {}).get("rows") or {})
+
+
 # --- parsing what a browser sent -------------------------------------------------------
 
 
