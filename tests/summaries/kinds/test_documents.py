@@ -3,10 +3,13 @@ PDF print chosen options with their notes, the financing mix as a table with its
 total and the 100 % flag, milestones by month; in every language of the portal.
 Rendered by the real engine and read back with pypdf (and pdftotext for Thai)."""
 
+import csv
+import io
 import subprocess
 from io import BytesIO
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
 from summaries.pdf.documents import plan_document
@@ -129,3 +132,35 @@ def test_action_plan_pdf_shows_the_milestones_answer_it_draws_on(answered):
     doc = plan_document(delegation=answered, language="en")
     text = pypdf_text(render_document(doc, "action_plan").content)
     assert "ConsensusdespartenairesMinistèredelaSanté" in text
+
+
+def export_rows(client, session):
+    response = client.get(
+        reverse(
+            "summaries:answer_export_file",
+            kwargs={"workshop": session.workshop.slug, "session": session.code, "fmt": "csv"},
+        )
+    )
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_answer_export_row_reads_each_kind(client, organiser, answered, session):
+    client.force_login(organiser)
+    rows = {
+        row["Question number"]: row["Answer"]
+        for row in export_rows(client, session)
+        if row["Delegation"] == "Senegal"
+    }
+    assert rows["1"] == "Ageing society\nWaste management: Les caniveaux débordent\nOther: Eau"
+    assert rows["2"] == (
+        "Domestic public budget: Today 30 %\n"
+        "Donors: Today 60 %, Target 40 %\n"
+        "Total: Today 90 %, Target 40 %\n"
+        "The shares in “Today” add up to 90 %, not 100 %. "
+        "The shares in “Target” add up to 40 %, not 100 %."
+    )
+    assert rows["4"] == (
+        "Month 3: Consensus des partenaires (Ministère de la Santé)\n"
+        "Month 9: Ligne budgétaire votée"
+    )
