@@ -2,6 +2,8 @@
 (or refused on the one field both changed), every version kept and restorable, bad
 input refused with a translated 400, and the plain form post of the page."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -403,6 +405,6 @@ def test_preview_shows_each_kind_read_only(
     )
     assert response.status_code == 200
     assert "Gestion des déchets" in response.text
-    assert 'name="q1-chosen" value="waste" id="id_q1-chosen-waste"  disabled' in response.text
+    assert re.search(r'<input [^>]*value="waste" [^>]*disabled>', response.text)
     assert 'id="id_q2-today__donors"' in response.text
     assert 'name="q4-month__' in response.text
