@@ -419,7 +419,8 @@ def normalise(question, data):
 
 
 def is_empty(question, data):
-    return not from_fields(question, to_fields(question, data or {}))
+    # No list of sources needed: the rows ``data`` holds are all that can be filled.
+    return not from_fields(question, to_fields(question, data or {}, sources=()))
 
 
 # --- reading: the financing check and what PDFs and exports print ----------------------
@@ -485,9 +486,10 @@ class Display:
         return not self.rows and not self.extra
 
 
-def display(question, data):
+def display(question, data, *, sources=None):
     """The rows to print for ``data`` (read option labels and source names in the
-    active language: callers wrap it in ``translation.override``)."""
+    active language: callers wrap it in ``translation.override``). ``sources``: the
+    financing sources, when the caller has read them once for many answers."""
     data = data or {}
     if question.kind == Kind.CHOICE:
         labels = {option.code: option.label for option in options(question)}
@@ -505,7 +507,8 @@ def display(question, data):
     if question.kind == Kind.FINANCING:
         unit, currency = question.financing_unit, data.get("currency") or ""
         stored = data.get("rows") or {}
-        names = {source.code: source.name for source in financing_sources()}
+        sources = financing_sources() if sources is None else sources
+        names = {source.code: source.name for source in sources}
         order = [*names, *(code for code in stored if code not in names)]
         columns_used = financing_columns(question)
         rows = tuple(
