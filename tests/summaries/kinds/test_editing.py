@@ -419,3 +419,22 @@ def test_a_delegation_that_only_ticked_options_is_no_longer_not_started(
         (delegation_a.pk, choice_question.session.pk)
     ]
     assert (state.state, state.answered) == ("draft", 1)
+
+
+def test_plain_post_conflict_keeps_what_was_typed_beside_the_saved_answer(
+    client, member_a, delegation_a, financing_question
+):
+    save(delegation_a, financing_question, member_a, {"today__donors": "70"})
+    client.force_login(member_a)
+    data = {
+        "details-version": 0,
+        "q2-version": 0,
+        "q2-language": "fr",
+        "q2-today__donors": "65",
+    }
+    response = client.post(url("summary", delegation_a, financing_question.session), data)
+    assert response.status_code == 200
+    assert 'id="id_q2-today__donors" data-field="today__donors" value="65"' in response.text
+    assert 'name="q2-version" value="1"' in response.text
+    assert "Donors: Today 70 %" in response.text
+    assert Answer.objects.get().data["rows"]["donors"]["today"] == 70
