@@ -87,6 +87,9 @@ class Answer(models.Model):
     )
     discussed = models.BooleanField(_("discussed"), default=False)
     text = models.TextField(_("answer"), blank=True)
+    # The structured value of a question that is not free text; its shape per kind is
+    # owned by ``sessions.kinds``. Empty for free text.
+    data = models.JSONField(_("structured answer"), default=dict, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=content_language_choices, blank=True
     )
@@ -192,6 +195,9 @@ class PlanItem(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=content_language_choices, blank=True
     )
+    # Which part of a structured source answer the item was drafted from (a
+    # milestone row, a chosen option): one drafted item per part, never two.
+    source_key = models.CharField(_("drafted from"), max_length=60, blank=True, editable=False)
     prefilled = models.BooleanField(
         _("drafted from the summaries"),
         default=False,

@@ -12,11 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import Q, prefetch_related_objects
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from delegations.models import Delegation
+from sessions import kinds
 from sessions.i18n import Localized, localized
 from sessions.models import GuidanceQuestion, Session
 
@@ -50,6 +51,7 @@ class AnswerEntry:
     discussed: bool
     text: str  # as the delegation wrote it
     language: str  # the language the answer is written in ("" if unknown)
+    shown: kinds.Display | None = None  # a structured answer as its rows read
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,27 @@ class PlanDocument:
         return tuple(result)
 
 
+def structured_display(question, answer, language, *, sources=None):
+    """What a PDF prints for a structured ``answer`` (labels in ``language``), or
+    ``None`` for free text and for an answer with nothing in it."""
+    if answer is None or not kinds.is_structured(question) or kinds.is_empty(question, answer.data):
+        return None
+    with translation.override(language):
+        return kinds.display(question, answer.data, sources=sources)
+
+
+def structured_context(questions):
+    """Read once what the structured answers to ``questions`` print (their options,
+    the financing sources): no query for a document without such answers."""
+    questions = list(questions)
+    prefetch_related_objects(
+        [q for q in questions if q.kind == GuidanceQuestion.Kind.CHOICE], "options"
+    )
+    if any(q.kind == GuidanceQuestion.Kind.FINANCING for q in questions):
+        return kinds.financing_sources()
+    return None
+
+
 def _source(answer):
     if answer is None:
         return None
@@ -314,7 +337,7 @@ def plan_document(*, delegation, language=None, now=None):
 
     answers = (
         Answer.objects.filter(summary__delegation=delegation)
-        .filter(Q(discussed=True) | ~Q(text=""))
+        .filter(Q(discussed=True) | ~Q(text="") | ~Q(data={}))
         # What members see is what the PDFs show: no draft session, as in
         # delegations.permissions.sessions_visible_to(as_member=True).
         .exclude(summary__session__status=Session.Status.DRAFT)
@@ -327,6 +350,8 @@ def plan_document(*, delegation, language=None, now=None):
             "question__number",
         )
     )
+    answers = list(answers)
+    sources = structured_context(answer.question for answer in answers)
     sessions = {}
     for answer in answers:
         summary = answer.summary
@@ -340,6 +365,7 @@ def plan_document(*, delegation, language=None, now=None):
                 discussed=answer.discussed,
                 text=answer.text,
                 language=answer.language,
+                shown=structured_display(answer.question, answer, language, sources=sources),
             )
         )
 

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from delegations.models import Delegation
+from sessions import kinds
 from sessions.i18n import Localized, localized
 from sessions.models import Session
 
 from ..models import Answer, Summary
+from .documents import structured_context, structured_display
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class SummaryAnswer:
     discussed: bool
     text: str  # as the delegation wrote it
     language: str  # the language the answer is written in ("" if unknown)
+    # A structured answer as its rows read (``sessions.kinds.Display``), else None.
+    shown: kinds.Display | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,9 @@ def summary_document(*, delegation, session, language=None, now=None):
     if summary is not None:
         answers = {a.question_id: a for a in Answer.objects.filter(summary=summary).order_by()}
     entries = []
-    for question in session.questions.order_by("order", "number"):
+    questions = list(session.questions.order_by("order", "number"))
+    sources = structured_context(q for q in questions if q.pk in answers)
+    for question in questions:
         answer = answers.get(question.pk)
         entries.append(
             SummaryAnswer(
@@ -107,6 +113,7 @@ def summary_document(*, delegation, session, language=None, now=None):
                 discussed=bool(answer and answer.discussed),
                 text=answer.text.strip() if answer else "",
                 language=answer.language if answer else "",
+                shown=structured_display(question, answer, language, sources=sources),
             )
         )
     submitted = summary is not None and summary.is_submitted

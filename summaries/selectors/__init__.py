@@ -30,6 +30,7 @@ class QuestionView:
     help_text: Localized
     other_texts: tuple  # ((language, Localized), ...) in the workshop's other languages
     answer: Answer | None
+    language: str = ""  # the page's content language (option labels, source names)
 
     @property
     def number(self):
@@ -48,7 +49,9 @@ class SummaryPage:
 
     @property
     def answered_count(self):
-        return sum(1 for q in self.questions if q.answer and q.answer.text.strip())
+        return sum(
+            1 for q in self.questions if q.answer and (q.answer.text.strip() or q.answer.data)
+        )
 
 
 def session_preview(*, session, language):
@@ -83,7 +86,7 @@ def session_page(*, session, language, summary=None):
         instructions=localized(session, "instructions", language, fallbacks),
         questions=tuple(
             _question_view(question, language, others, fallbacks, answers.get(question.pk))
-            for question in session.questions.all()
+            for question in session.questions.prefetch_related("options")
         ),
     )
 
@@ -104,6 +107,7 @@ def _question_view(question, language, others, fallbacks, answer):
             and other.language == code
         ),
         answer=answer,
+        language=language,
     )
 
 

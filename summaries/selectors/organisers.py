@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from delegations.models import Delegation
+from sessions import kinds
 from sessions.i18n import content_language_name, localized
 from sessions.models import GuidanceQuestion, InterventionArea, Session, Workshop
 
@@ -417,7 +418,18 @@ def answer_columns(question):
     """The columns that show an answer to ``question``. A free-text question has one,
     the text; a question that asks for something typed (a choice, a financing mix,
     milestones) gives its own readable columns here, and the table adds them."""
-    return (AnswerColumn(_label(Answer, "text"), lambda answer: answer.text if answer else ""),)
+    if not kinds.is_structured(question):
+        return (AnswerColumn(_label(Answer, "text"), lambda answer: answer.text if answer else ""),)
+
+    def readable(answer):
+        # The structured answer as its rows read (sessions.kinds), then any text.
+        if answer is None:
+            return ""
+        return "\n".join(
+            part for part in (kinds.as_text(question, answer.data), answer.text) if part
+        )
+
+    return (AnswerColumn(_label(Answer, "text"), readable),)
 
 
 def _answers_export(*, workshop, session, absolute_url):
@@ -428,7 +440,7 @@ def _answers_export(*, workshop, session, absolute_url):
     language = get_language()
     fallbacks = (workshop.default_language,)
     zone = zoneinfo.ZoneInfo(workshop.time_zone)
-    questions = list(session.questions.order_by("order", "number"))
+    questions = list(session.questions.order_by("order", "number").prefetch_related("options"))
     delegations = list(
         Delegation.objects.filter(workshop=workshop)
         .select_related("workshop")

@@ -23,6 +23,7 @@ from delegations.permissions import session_for_preview, workshop_for_organiser
 from sessions.i18n import content_language_name
 
 from .. import exports
+from ..forms import answer_form_for
 from ..selectors import content_language, session_preview
 from ..selectors.organisers import (
     DelegationFilters,
@@ -200,12 +201,28 @@ def session_preview_page(request, workshop, session):
     workshop = workshop_for_organiser(request.user, workshop)
     session = session_for_preview(request.user, workshop, session)
     language = content_language(workshop, request.GET.get("lang"))
+    page = session_preview(session=session, language=language)
     return render(
         request,
         "summaries/preview.html",
         {
             "workshop": workshop,
-            "page": session_preview(session=session, language=language),
+            "page": page,
+            # Each question's controls as a delegation gets them, read-only and empty.
+            "questions": [
+                (
+                    q,
+                    answer_form_for(
+                        q.question,
+                        initial={"discussed": False, "language": language, "version": 0},
+                        prefix=f"q{q.number}",
+                        readonly=True,
+                        stored={},
+                        language=language,
+                    ),
+                )
+                for q in page.questions
+            ],
             "content_languages": [(c, content_language_name(c)) for c in workshop.language_codes],
         },
     )

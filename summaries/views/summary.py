@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from delegations.permissions import (
     own_delegation,
     workshop_for,
 )
+from sessions import kinds
 from sessions.i18n import content_language_name
 
 from .. import selectors, services
@@ -64,15 +66,29 @@ def _answer_initial(answer, delegation):
     }
 
 
+def _answer_form(question, answer, delegation, *, language=None, **kwargs):
+    """The form showing ``answer`` (maybe ``None``) to ``question``, of its kind."""
+    return answer_form_for(
+        question,
+        initial=_answer_initial(answer, delegation),
+        stored=answer.data if answer else {},
+        language=language,
+        **kwargs,
+    )
+
+
 def _answer_json(question, answer, delegation):
-    form = answer_form_for(question, initial=_answer_initial(answer, delegation))
-    return unit_json(
+    form = _answer_form(question, answer, delegation)
+    body = unit_json(
         form_values(form),
         version=answer.version if answer else 0,
         saved_at=answer.edited_at if answer else None,
         saved_by=answer.edited_by if answer else None,
         merged_from=getattr(answer, "merged_from", ()),
     )
+    # A financing mix whose shares do not add up to 100 % (saved anyway).
+    body["flag"] = kinds.financing_flag(question, answer.data) if answer else None
+    return body
 
 
 def _details_initial(summary):
@@ -102,7 +118,13 @@ def answer_save(request, workshop, delegation, session, number):
     question = permissions.question_for(
         workshop=access.delegation.workshop, session_code=session, number=number
     )
-    form = answer_form_for(question, data=request.POST)
+    stored = {}
+    if kinds.is_structured(question):  # the controls not posted keep their stored values
+        answer = Answer.objects.filter(
+            summary__delegation=access.delegation, question=question
+        ).first()
+        stored = answer.data if answer else {}
+    form = answer_form_for(question, data=request.POST, stored=stored)
     if not form.is_valid():
         return JsonResponse({"error": " ".join(flat_errors(form))}, status=400)
     try:
@@ -114,6 +136,8 @@ def answer_save(request, workshop, delegation, session, number):
             ),
             user=request.user,
         )
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
     except services.StaleEdit as exc:
         return stale_refusal(_answer_json(question, exc.current, access.delegation), exc.merge)
     except services.WritingClosed as exc:
@@ -199,9 +223,11 @@ def _answer_unit(question_view, delegation, posted, *, readonly):
     key = question_view.number
     if posted is not None and key in posted.forms:
         return Unit(posted.forms[key], posted.conflicts.get(key, ()), question_view)
-    form = answer_form_for(
+    form = _answer_form(
         question_view.question,
-        initial=_answer_initial(question_view.answer, delegation),
+        question_view.answer,
+        delegation,
+        language=question_view.language,
         prefix=f"q{key}",
         readonly=readonly,
     )
@@ -232,13 +258,28 @@ class PostedSummary:
 
 
 def _conflicting(form, current_form):
-    """``(label, value)`` of each field the server holds differently from ``form``."""
-    mine = {name: form[name].value() for name in current_form.fields if name != "version"}
-    return tuple(
-        (current_form[name].label, _shown(current_form.fields[name], value))
-        for name, value in form_values(current_form).items()
-        if str(value) != str(mine[name] if mine[name] is not None else "")
+    """``(label, value)`` of each field the server holds differently from ``form``; a
+    structured answer's own fields (options, shares, milestones) as one entry, the
+    saved answer as it reads."""
+    mine = form_values(form)
+    theirs = form_values(current_form)
+    differing = [name for name, value in theirs.items() if _text(value) != _text(mine.get(name))]
+    shown = tuple(
+        (current_form[name].label, _shown(current_form.fields[name], theirs[name]))
+        for name in differing
+        if name in current_form.fields
     )
+    if any(name not in current_form.fields for name in differing):
+        shown += ((_("Answer"), current_form.as_text()),)
+    return shown
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ",".join(_text(v) for v in value)
+    return str(value)
 
 
 def _shown(field, value):
@@ -252,8 +293,19 @@ def _save_posted_summary(request, page, *, readonly):
     posted = PostedSummary()
     summary = page.summary
     delegation = summary.delegation
+    stored = {q.number: q.answer.data if q.answer else {} for q in page.questions}
     units = [("details", None, SummaryDetailsForm(request.POST, prefix="details"))] + [
-        (q.number, q, answer_form_for(q.question, data=request.POST, prefix=f"q{q.number}"))
+        (
+            q.number,
+            q,
+            answer_form_for(
+                q.question,
+                data=request.POST,
+                prefix=f"q{q.number}",
+                stored=stored[q.number],
+                language=q.language,
+            ),
+        )
         for q in page.questions
     ]
     for key, question_view, form in units:
@@ -281,15 +333,23 @@ def _save_posted_summary(request, page, *, readonly):
                         ),
                         user=request.user,
                     )
+            except ValidationError as exc:
+                posted.errors[key] = exc.messages
+                refused = form.data
             except services.StaleEdit as exc:
                 if question_view is None:
                     current = SummaryDetailsForm(initial=_details_initial(exc.current))
                     version = exc.current.version
                 else:
-                    current = answer_form_for(
-                        question_view.question, initial=_answer_initial(exc.current, delegation)
+                    current = _answer_form(
+                        question_view.question,
+                        exc.current,
+                        delegation,
+                        language=question_view.language,
                     )
                     version = exc.current.version if exc.current else 0
+                    if exc.current is not None:
+                        stored[key] = exc.current.data
                 posted.conflicts[key] = _conflicting(form, current)
                 # The posted text comes back based on the current version: saving it
                 # again is a deliberate choice, made with both texts in view.
@@ -304,7 +364,12 @@ def _save_posted_summary(request, page, *, readonly):
                 posted.forms[key] = SummaryDetailsForm(refused, prefix=prefix, readonly=readonly)
             else:
                 posted.forms[key] = answer_form_for(
-                    question_view.question, data=refused, prefix=prefix, readonly=readonly
+                    question_view.question,
+                    data=refused,
+                    prefix=prefix,
+                    readonly=readonly,
+                    stored=stored[key],
+                    language=question_view.language,
                 )
     return posted
 
@@ -358,6 +423,13 @@ def answer_history(request, workshop, delegation, session, number):
         Answer.objects.select_related("question"), summary__pk=summary.pk, question__number=number
     )
     versions = answer.history.select_related("history_user").order_by("-version", "-history_id")
+    question = answer.question
+    structured = kinds.is_structured(question)
+    # A structured answer is shown as its rows read (chosen options, shares, milestones).
+    versions = [
+        (version, kinds.as_text(question, version.data) if structured else version.text)
+        for version in versions
+    ]
     return render(
         request,
         "summaries/answer_history.html",

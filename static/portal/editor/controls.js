@@ -3,7 +3,12 @@
  * checkboxes with one name hold a list, a checkbox alone a boolean). Names lose the
  * unit's prefix (data-prefix, "q3-" on the session page's single form), so the values
  * carry the form's field names, as the server's JSON does. Controls of the conflict
- * view, the version and the CSRF token are not values. */
+ * view, the version and the CSRF token are not values. A checkbox marked data-list is
+ * part of a list even when it is the only one; a list with nothing ticked is sent as
+ * one empty value (as the plain form's data-role=empty-list hidden input does), so
+ * that unticking everything is saved too. Hidden inputs of a list (a form's row keys)
+ * are its structure as the server rendered it: they are read and sent, never
+ * rewritten from values. */
 
 const NOT_VALUES = new Set(["submit", "button", "reset", "file", "image"]);
 
@@ -15,10 +20,14 @@ function text(value) {
   return value === null || value === undefined ? "" : String(value);
 }
 
+function isList(group) {
+  return group.length > 1 || "list" in group[0].dataset;
+}
+
 function read(group) {
   const [first] = group;
   if (first.type === "checkbox") {
-    return group.length === 1 ? first.checked : group.filter((c) => c.checked).map((c) => c.value);
+    return isList(group) ? group.filter((c) => c.checked).map((c) => c.value) : first.checked;
   }
   if (first.type === "radio") return (group.find((c) => c.checked) || { value: "" }).value;
   if (first.tagName === "SELECT" && first.multiple) return [...first.selectedOptions].map((o) => o.value);
@@ -38,6 +47,8 @@ function write(group, value) {
       if (control.checked !== checked) control.checked = checked;
     } else if (control.tagName === "SELECT" && control.multiple) {
       for (const option of control.options) option.selected = (list || [text(value)]).includes(option.value);
+    } else if (list && control.type === "hidden") {
+      // A list's structure (row keys): kept as rendered.
     } else {
       const wanted = list ? (list[i] ?? "") : text(value);
       if (control.value !== wanted) control.value = wanted;
@@ -53,7 +64,8 @@ export class Controls {
     this.groups = new Map(); // field name -> [control]
     for (const control of el.querySelectorAll("input[name], select[name], textarea[name]")) {
       if (NOT_VALUES.has(control.type) || control.name === "csrfmiddlewaretoken") continue;
-      if (control.dataset.role === "version" || control.closest("[data-role=conflict]")) continue;
+      if (control.dataset.role === "version" || control.dataset.role === "empty-list") continue;
+      if (control.closest("[data-role=conflict]")) continue;
       const name = control.name.startsWith(prefix) ? control.name.slice(prefix.length) : control.name;
       if (!this.groups.has(name)) this.groups.set(name, []);
       this.groups.get(name).push(control);
@@ -88,6 +100,10 @@ export class Controls {
   body(version) {
     const body = new URLSearchParams();
     for (const [name, group] of this.groups) {
+      if (group[0].type === "checkbox" && isList(group) && !group.some((c) => c.checked)) {
+        body.append(name, "");
+        continue;
+      }
       for (const control of group) {
         if (isToggle(control)) {
           if (control.checked) body.append(name, control.value);
