@@ -168,7 +168,10 @@ class SummaryDetailsForm(UnitForm):
 def form_values(form):
     """A unit's values as the page's controls hold them, by field name (the JSON
     ``values`` of :func:`summaries.views.common.unit_json`); the version is apart."""
-    return form.unit_values()
+    if isinstance(form, UnitForm):
+        return form.unit_values()
+    values = {name: form[name].value() for name in form.fields if name != "version"}
+    return {name: "" if value is None else value for name, value in values.items()}
 
 
 class PlanItemForm(forms.ModelForm):

@@ -372,12 +372,16 @@ def _check_question_kinds(content, errors):
 def _check_references(content, errors):
     """Each option's area is an intervention area of the file or of the database."""
     known = {area["code"] for area in content["intervention_areas"] or () if area}
-    known |= set(InterventionArea.objects.values_list("code", flat=True))
+    in_database = None  # read once, and only when an option names an area not in the file
     for s_index, session in enumerate(content["sessions"] or ()):
         for q_index, question in enumerate((session or {}).get("questions") or ()):
             for o_index, option in enumerate((question or {}).get("options") or ()):
                 code = option and option.get("area")
-                if code and code not in known:
+                if not code or code in known:
+                    continue
+                if in_database is None:
+                    in_database = set(InterventionArea.objects.values_list("code", flat=True))
+                if code not in in_database:
                     errors.append(
                         f"sessions[{s_index}].questions[{q_index}].options[{o_index}].area: "
                         f"{code!r} is not an intervention area of the file or of the portal"

@@ -35,19 +35,24 @@ def flat_errors(form):
     return [str(error) for errors in form.errors.values() for error in errors]
 
 
-def unit_json(values, *, version, saved_at=None, saved_by=None, merged_from=()):
+def unit_json(values, *, version, saved_at=None, saved_by=None, merged_from=(), flag=None):
     """The one JSON shape of every editable unit (an answer, a summary's details, a plan
     item), read by static/portal/editor/: its ``values`` by form field name (a field
     with several values is a list), the ``version`` they are, when and by whom they
     were saved, and ``merged_from``, the fields that (in part) came from another
-    laptop's save merged into this one."""
-    return {
+    laptop's save merged into this one. Only when there is one, ``flag``: what is odd
+    about the saved values, saved anyway (a financing mix whose shares do not add up to
+    100 %)."""
+    body = {
         "version": version,
         "values": values,
         "saved_at": saved_at.isoformat() if saved_at else None,
         "saved_by": saved_by.get_username() if saved_by else "",
         "merged_from": list(merged_from),
     }
+    if flag:
+        body["flag"] = flag
+    return body
 
 
 def stale_refusal(current, merge=None):

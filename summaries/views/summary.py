@@ -79,16 +79,15 @@ def _answer_form(question, answer, delegation, *, language=None, **kwargs):
 
 def _answer_json(question, answer, delegation):
     form = _answer_form(question, answer, delegation)
-    body = unit_json(
+    return unit_json(
         form_values(form),
         version=answer.version if answer else 0,
         saved_at=answer.edited_at if answer else None,
         saved_by=answer.edited_by if answer else None,
         merged_from=getattr(answer, "merged_from", ()),
+        # A financing mix whose shares do not add up to 100 % (saved anyway).
+        flag=kinds.financing_flag(question, answer.data) if answer else None,
     )
-    # A financing mix whose shares do not add up to 100 % (saved anyway).
-    body["flag"] = kinds.financing_flag(question, answer.data) if answer else None
-    return body
 
 
 def _details_initial(summary):

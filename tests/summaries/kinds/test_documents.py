@@ -13,8 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from summaries.pdf.documents import plan_document
-from summaries.pdf.render import render_document
-from summaries.pdf.render import render_summary
+from summaries.pdf.render import render_document, render_summary
 from summaries.pdf.summary import summary_document
 
 from .conftest import save
