@@ -198,11 +198,46 @@ class Session(models.Model):
         return self.deadline is not None and timezone.now() > self.deadline
 
 
+class FinancingSource(models.Model):
+    """A kind of source in a financing mix (domestic public budget, donors, ...).
+
+    A shared list like :class:`InterventionArea`, edited by facilitators; every
+    financing-mix question offers all of it, in this order.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("financing source")
+        verbose_name_plural = _("financing sources")
+
+    def __str__(self):
+        return self.name
+
+
 class GuidanceQuestion(models.Model):
     class Feeds(models.TextChoices):
         NOTHING = "nothing", _("Nothing")
         ACTION_PLAN = "action_plan", _("Action plan")
         TA_REQUEST = "ta_request", _("TA request")
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Free text")
+        CHOICE = "choice", _("Choose from a list")
+        FINANCING = "financing", _("Financing mix")
+        MILESTONES = "milestones", _("Milestones")
+
+    class FinancingColumns(models.TextChoices):
+        TODAY = "today", _("Today")
+        TARGET = "target", _("Target")
+        BOTH = "both", _("Today and target")
+
+    class FinancingUnit(models.TextChoices):
+        PERCENT = "percent", _("Share in %")
+        AMOUNT = "amount", _("Amount with currency")
 
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="questions", verbose_name=_("session")
@@ -211,6 +246,35 @@ class GuidanceQuestion(models.Model):
     text = models.TextField(_("text"))
     help_text = models.TextField(_("help text"), blank=True)
     feeds = models.CharField(_("answers feed"), max_length=20, choices=Feeds, default=Feeds.NOTHING)
+    kind = models.CharField(_("kind of answer"), max_length=20, choices=Kind, default=Kind.TEXT)
+    multiple = models.BooleanField(
+        _("several choices allowed"),
+        default=True,
+        help_text=_("Choose from a list: a delegation may choose more than one option."),
+    )
+    allow_other = models.BooleanField(
+        _("offer \"other\" with a text"),
+        default=False,
+        help_text=_("Choose from a list: a delegation may add an option of its own."),
+    )
+    option_note_label = models.CharField(
+        _("short text per chosen option"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            'Choose from a list: the label of a short text asked for each chosen option, '
+            'for example "Why it is urgent". Blank: none.'
+        ),
+    )
+    financing_columns = models.CharField(
+        _("financing columns"),
+        max_length=10,
+        choices=FinancingColumns,
+        default=FinancingColumns.TODAY,
+    )
+    financing_unit = models.CharField(
+        _("financing unit"), max_length=10, choices=FinancingUnit, default=FinancingUnit.PERCENT
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -223,3 +287,37 @@ class GuidanceQuestion(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.text[:80]}"
+
+
+class QuestionOption(models.Model):
+    """One option of a choose-from-a-list question."""
+
+    question = models.ForeignKey(
+        GuidanceQuestion,
+        on_delete=models.CASCADE,
+        related_name="options",
+        verbose_name=_("question"),
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    label = models.CharField(_("label"), max_length=300)
+    area = models.ForeignKey(
+        InterventionArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("intervention area"),
+        help_text=_("Drafting the plan adds an action in this area when the option is chosen."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="unique_option_code"),
+        ]
+
+    def __str__(self):
+        return self.label

@@ -1,6 +1,13 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import GuidanceQuestion, InterventionArea, Session, Workshop
+from .models import (
+    FinancingSource,
+    GuidanceQuestion,
+    InterventionArea,
+    QuestionOption,
+    Session,
+    Workshop,
+)
 
 
 @register(Workshop)
@@ -20,4 +27,14 @@ class SessionTranslationOptions(TranslationOptions):
 
 @register(GuidanceQuestion)
 class GuidanceQuestionTranslationOptions(TranslationOptions):
-    fields = ("text", "help_text")
+    fields = ("text", "help_text", "option_note_label")
+
+
+@register(QuestionOption)
+class QuestionOptionTranslationOptions(TranslationOptions):
+    fields = ("label",)
+
+
+@register(FinancingSource)
+class FinancingSourceTranslationOptions(TranslationOptions):
+    fields = ("name",)

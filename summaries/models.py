@@ -87,6 +87,9 @@ class Answer(models.Model):
     )
     discussed = models.BooleanField(_("discussed"), default=False)
     text = models.TextField(_("answer"), blank=True)
+    # The structured value of a question that is not free text; its shape per kind is
+    # owned by ``sessions.kinds``. Empty for free text.
+    data = models.JSONField(_("structured answer"), default=dict, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=content_language_choices, blank=True
     )
