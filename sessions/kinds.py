@@ -435,9 +435,10 @@ class Display:
         return not self.rows and not self.extra
 
 
-def display(question, data):
+def display(question, data, *, sources=None):
     """The rows to print for ``data`` (read option labels and source names in the
-    active language: callers wrap it in ``translation.override``)."""
+    active language: callers wrap it in ``translation.override``). ``sources``: the
+    financing sources when the caller has them already (one query for many answers)."""
     data = data or {}
     if question.kind == Kind.CHOICE:
         labels = {option.code: option.label for option in options(question)}
@@ -455,7 +456,8 @@ def display(question, data):
     if question.kind == Kind.FINANCING:
         unit, currency = question.financing_unit, data.get("currency") or ""
         stored = data.get("rows") or {}
-        names = {source.code: source.name for source in financing_sources()}
+        sources = financing_sources() if sources is None else sources
+        names = {source.code: source.name for source in sources}
         order = [*names, *(code for code in stored if code not in names)]
         columns_used = financing_columns(question)
         rows = tuple(
@@ -504,9 +506,9 @@ def display(question, data):
     return Display(kind=question.kind)
 
 
-def as_text(question, data):
+def as_text(question, data, *, sources=None):
     """One plain text for an export cell or a preview line (active language)."""
-    shown = display(question, data)
+    shown = display(question, data, sources=sources)
     lines = []
     for row in shown.rows:
         if question.kind == Kind.CHOICE:
@@ -533,3 +535,73 @@ def as_text(question, data):
     if shown.flag:
         lines.append(shown.flag)
     return "\n".join(lines)
+
+
+# --- reading one answer's values: the organisers' counts, mixes and timelines ----------
+
+
+@dataclass(frozen=True)
+class ChoiceValue:
+    chosen: tuple  # option codes, in option order
+    other: str
+    notes: dict  # {option code: note}
+
+
+def choice_value(data):
+    """What a choice answer's ``data`` holds (``{}`` reads as nothing chosen)."""
+    data = data or {}
+    return ChoiceValue(
+        chosen=tuple(dict.fromkeys(data.get("chosen") or [])),
+        other=(data.get("other") or "").strip(),
+        notes={code: note for code, note in (data.get("notes") or {}).items() if note},
+    )
+
+
+@dataclass(frozen=True)
+class FinancingValue:
+    currency: str
+    cells: dict  # {(source code, column): number}, only the cells entered
+    notes: dict  # {source code: note}
+
+    def value(self, code, column):
+        return self.cells.get((code, column))
+
+    def total(self, column):
+        """The sum of a column (a ``Decimal``), ``None`` when nothing was entered in it."""
+        values = [value for (_code, each), value in self.cells.items() if each == column]
+        return sum(Decimal(str(v)) for v in values) if values else None
+
+
+def financing_value(data):
+    """What a financing answer's ``data`` holds (``{}`` reads as nothing entered)."""
+    data = data or {}
+    rows = data.get("rows") or {}
+    return FinancingValue(
+        currency=data.get("currency") or "",
+        cells={
+            (code, column): row[column]
+            for code, row in rows.items()
+            for column in ("today", "target")
+            if row.get(column) is not None
+        },
+        notes={code: row["note"] for code, row in rows.items() if row.get("note")},
+    )
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    month: int | None
+    milestone: str
+    responsible: str
+
+
+def milestone_rows(data):
+    """A milestones answer's rows, by month (rows without a month last), as printed."""
+    rows = sorted(
+        (data or {}).get("rows") or [],
+        key=lambda row: (row.get("month") is None, row.get("month") or 0),
+    )
+    return tuple(
+        MilestoneRow(row.get("month"), row.get("milestone") or "", row.get("responsible") or "")
+        for row in rows
+    )
