@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 
 from delegations.models import Delegation
-from sessions.models import InterventionArea
+from sessions import kinds
+from sessions.models import GuidanceQuestion, InterventionArea, QuestionOption, Session
 from summaries import services
-from summaries.models import ActionItem, ActionPlan, Summary, TARequest
+from summaries.models import ActionItem, ActionPlan, Answer, Summary, TARequest
 
 THAI_TITLE = "ชุมชนเลือกหมวดหมู่สังคมสูงวัย"
 VIETNAMESE_TITLE = "Sự tham gia của tỉnh"
@@ -132,3 +133,90 @@ def partner_items(session, delegation_a, thai_community, vietnamese_province, me
         language="vi",
     )
     ActionPlan.objects.create(delegation=delegation_a, status=ActionPlan.Status.FINAL)
+
+
+# --- structured questions: choose from a list, financing mix, milestones ------------------
+
+CATEGORIES = [
+    ("ageing", "Ageing society", "Société vieillissante", "สังคมสูงวัย"),
+    ("waste", "Waste management", "Gestion des déchets", "การจัดการขยะ"),
+    ("footpaths", "Footpaths", "Trottoirs", "ฟุตบาททางเท้า"),
+]
+
+
+@pytest.fixture
+def room_session(workshop):
+    """Session P: 1 choose from a list (with "other" and a note per option), 2 a
+    financing mix in % (today and target), 3 milestones, 4 a financing mix in amounts."""
+    session = Session.objects.create(
+        workshop=workshop, code="P", title_en="Priorities", status=Session.Status.OPEN, order=2
+    )
+    Kind = GuidanceQuestion.Kind
+    choice = GuidanceQuestion.objects.create(
+        session=session,
+        number=1,
+        order=1,
+        text_en="Which categories matter most?",
+        text_fr="Quelles catégories comptent le plus ?",
+        kind=Kind.CHOICE,
+        allow_other=True,
+        option_note_label_en="Why",
+    )
+    for order, (code, en, fr, th) in enumerate(CATEGORIES, start=1):
+        QuestionOption.objects.create(
+            question=choice, code=code, label_en=en, label_fr=fr, label_th=th, order=order
+        )
+    GuidanceQuestion.objects.create(
+        session=session,
+        number=2,
+        order=2,
+        text_en="What is the financing mix?",
+        kind=Kind.FINANCING,
+        financing_columns=GuidanceQuestion.FinancingColumns.BOTH,
+    )
+    GuidanceQuestion.objects.create(
+        session=session, number=3, order=3, text_en="Key milestones?", kind=Kind.MILESTONES
+    )
+    GuidanceQuestion.objects.create(
+        session=session,
+        number=4,
+        order=4,
+        text_en="How much from each source?",
+        kind=Kind.FINANCING,
+        financing_unit=GuidanceQuestion.FinancingUnit.AMOUNT,
+    )
+    return session
+
+
+KINDS = [Delegation.Kind.COUNTRY, Delegation.Kind.PROVINCE, Delegation.Kind.COMMUNITY]
+LANGUAGES = ["fr", "vi", "th"]
+
+
+def make_delegations(workshop, count):
+    """``count`` delegations "D00", "D01"…, kinds and languages in turn (country/fr,
+    province/vi, community/th, country/fr…)."""
+    return Delegation.objects.bulk_create(
+        Delegation(
+            workshop=workshop,
+            name=f"D{index:02d}",
+            slug=f"d{index:02d}",
+            kind=KINDS[index % 3],
+            language=LANGUAGES[index % 3],
+        )
+        for index in range(count)
+    )
+
+
+def store_answer(delegation, question, data, language=None):
+    """A structured answer as a save stores it (checked and cleaned by
+    ``sessions.kinds.normalise``)."""
+    summary, _created = Summary.objects.get_or_create(
+        delegation=delegation, session=question.session
+    )
+    return Answer.objects.create(
+        summary=summary,
+        question=question,
+        discussed=True,
+        data=kinds.normalise(question, data),
+        language=language or delegation.language,
+    )
