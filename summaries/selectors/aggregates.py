@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sessions import kinds
 from sessions.models import GuidanceQuestion
+
+from .. import charts
 
 Kind = GuidanceQuestion.Kind
 OTHER = ""  # the code of the "other" row of a choice count
@@ -240,3 +243,101 @@ def question_figures(question, entries, *, sources=()):
     if question.kind == Kind.MILESTONES:
         return merged_timeline(question, entries)
     return None
+
+
+# --- the figures as a chart ------------------------------------------------------------
+
+
+def _delegations(count):
+    return ngettext("%(count)s delegation", "%(count)s delegations", count) % {"count": count}
+
+
+def month_label(month):
+    return _("Month %(month)s") % {"month": month} if month else _("No month")
+
+
+def _choice_chart(figures, chart_id):
+    return charts.bar_chart_svg(
+        chart_id=chart_id,
+        title=_("Delegations that chose each option"),
+        description=ngettext(
+            "%(answered)s of %(counter)s delegation answered.",
+            "%(answered)s of %(counter)s delegations answered.",
+            figures.delegations,
+        )
+        % {"answered": figures.answered, "counter": figures.delegations},
+        bars=[(row.label, row.count) for row in figures.options],
+        width=640,
+    )
+
+
+def _financing_chart(figures, chart_id):
+    def total(line, column):
+        if column.total is None:
+            return ""
+        currency = "" if figures.percent else line.currency
+        return kinds.format_number(column.total.normalize(), figures.unit, currency)
+
+    rows = [
+        charts.StackedRow(
+            _("Average"),
+            tuple(
+                charts.StackedBar(kinds.column_label(column), values, _delegations(counted))
+                for column, values, counted in figures.averages
+            ),
+        )
+    ]
+    rows += [
+        charts.StackedRow(
+            line.delegation.name,
+            tuple(
+                charts.StackedBar(
+                    kinds.column_label(column.column), column.shares, total(line, column)
+                )
+                for column in line.columns
+            ),
+        )
+        for line in figures.lines
+        if line.entered
+    ]
+    return charts.stacked_bars_svg(
+        chart_id=chart_id,
+        title=_("Financing mix, delegation by delegation"),
+        description=_(
+            "Each bar is one delegation's mix, as shares of its total; the first bars are "
+            "the average of the delegations that entered one."
+        ),
+        legend=[name for _code, name in figures.sources],
+        rows=rows,
+        scale=figures.scale,
+        unit="\u00a0%",
+    )
+
+
+def _timeline_chart(figures, chart_id):
+    def line(entry):
+        who = f" ({entry.responsible})" if entry.responsible else ""
+        return f"{entry.delegation.name}: {entry.milestone}{who}"
+
+    return charts.timeline_svg(
+        chart_id=chart_id,
+        title=_("Milestones of every delegation, month by month"),
+        description=_("Milestones: %(milestones)s; delegations: %(delegations)s.")
+        % {"milestones": figures.milestones, "delegations": figures.delegations},
+        months=[
+            charts.TimelineMonth(month, month_label(month), tuple(line(e) for e in entries))
+            for month, entries in figures.months
+        ],
+        horizon=kinds.PLAN_HORIZON_MONTHS,
+    )
+
+
+def figures_chart(figures, *, chart_id="room-chart"):
+    """The chart of :func:`question_figures` (an inline SVG, labels in the active
+    language), ``""`` for a free-text question."""
+    if figures is None:
+        return ""
+    draw = {Kind.CHOICE: _choice_chart, Kind.FINANCING: _financing_chart}.get(
+        figures.kind, _timeline_chart
+    )
+    return draw(figures, chart_id)

@@ -24,6 +24,7 @@ from sessions.i18n import content_language_name
 
 from .. import charts, exports
 from ..selectors import content_language, session_preview
+from ..selectors.aggregates import figures_chart
 from ..selectors.organisers import (
     DelegationFilters,
     action_workbook,
@@ -118,6 +119,8 @@ def compare(request, workshop, session, number):
         {
             "workshop": workshop,
             "comparison": comparison,
+            "figures": comparison.figures,
+            "chart": figures_chart(comparison.figures),
             "question": comparison.question,
             "session": comparison.question.session,
             "filters": filters,
