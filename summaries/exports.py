@@ -29,11 +29,13 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 @dataclass(frozen=True)
 class BarChart:
     """A native bar chart over its sheet's rows: the categories from column
-    ``categories`` (from 1), one series per column of ``values`` (header as its name)."""
+    ``categories`` (from 1), one series per column of ``values`` (header as its name),
+    side by side or ``stacked``."""
 
     title: str
     categories: int = 1
     values: tuple = (2,)
+    stacked: bool = False  # the series stacked into one bar per category (shares)
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,9 @@ def _add_chart(sheet, table):
         )
     chart.set_categories(Reference(sheet, min_col=spec.categories, min_row=2, max_row=last_row))
     chart.y_axis.majorGridlines = None
+    if spec.stacked:
+        chart.grouping = "stacked"
+        chart.overlap = 100
     sheet.add_chart(chart, f"{get_column_letter(len(table.headers) + 2)}2")
 
 

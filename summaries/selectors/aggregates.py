@@ -11,6 +11,7 @@ Answers are read through ``sessions.kinds``, the one module that knows their sha
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,6 +19,7 @@ from sessions import kinds
 from sessions.models import GuidanceQuestion
 
 from .. import charts
+from ..exports import BarChart, ExportTable
 
 Kind = GuidanceQuestion.Kind
 OTHER = ""  # the code of the "other" row of a choice count
@@ -341,3 +343,64 @@ def figures_chart(figures, *, chart_id="room-chart"):
         figures.kind, _timeline_chart
     )
     return draw(figures, chart_id)
+
+
+# --- the figures as a spreadsheet sheet with its native chart ---------------------------
+
+
+def _choice_table(question, figures, name):
+    return ExportTable(
+        title=_("Choices %(question)s") % {"question": name},
+        headers=(_("Option"), _("Delegations")),
+        rows=tuple((row.label, row.count) for row in figures.options),
+        chart=BarChart(title=f"{question.number}. {_('Delegations that chose each option')}"),
+    )
+
+
+def _financing_table(question, figures, name):
+    """One row per delegation and column (today, target), the average first: each
+    source's share in % (the figures of the stacked bars), and the total as entered."""
+    rows = [
+        (f"{_('Average')} · {kinds.column_label(column)}", *(round(v, 2) for v in values), None, "")
+        for column, values, _counted in figures.averages
+    ]
+    for line in figures.lines:
+        if not line.entered:
+            continue
+        for column in line.columns:
+            rows.append(
+                (
+                    f"{line.delegation.name} · {kinds.column_label(column.column)}",
+                    *(round(share, 2) for share in column.shares),
+                    column.total,
+                    line.currency,
+                )
+            )
+    sources = len(figures.sources)
+    return ExportTable(
+        title=_("Financing %(question)s") % {"question": name},
+        headers=(
+            _("Delegation"),
+            *(f"{source} (%)" for _code, source in figures.sources),
+            _("Total as entered"),
+            capfirst(_("currency")),
+        ),
+        rows=tuple(rows),
+        chart=BarChart(
+            title=f"{question.number}. {_('Financing mix, delegation by delegation')}",
+            values=tuple(range(2, 2 + sources)),
+            stacked=True,
+        ),
+    )
+
+
+def figures_table(question, figures, *, session):
+    """The figures of a choice question (counts per option) or of a financing mix
+    (shares per delegation, averages first) as a sheet with its native chart;
+    ``None`` for the others (milestones are read in the answers' own cells)."""
+    name = f"{session.code}.{question.number}"
+    if figures.kind == Kind.CHOICE:
+        return _choice_table(question, figures, name)
+    if figures.kind == Kind.FINANCING:
+        return _financing_table(question, figures, name)
+    return None

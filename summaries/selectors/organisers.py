@@ -27,7 +27,7 @@ from sessions.models import GuidanceQuestion, InterventionArea, Session, Worksho
 
 from ..exports import BarChart, ExportTable, ExportWorkbook
 from ..models import ActionItem, Answer, Summary, TARequest
-from .aggregates import question_figures
+from .aggregates import figures_table, question_figures
 from .states import work_states
 
 
@@ -402,11 +402,12 @@ def export_overview(*, workshop):
 
 def answer_export_sessions(*, workshop):
     """The sessions of ``workshop`` that have questions, in the workshop's order, each
-    with ``answer_count`` (answers with text). Drafts included: organisers read them."""
+    with ``answer_count`` (answers with text or a structured value). Drafts included:
+    organisers read them."""
     questions = GuidanceQuestion.objects.filter(session=OuterRef("pk"))
     written = (
         Answer.objects.filter(summary__session=OuterRef("pk"))
-        .exclude(text="")
+        .exclude(text="", data={})
         .order_by()
         .values("summary__session")
         .annotate(n=Count("pk"))
@@ -428,22 +429,118 @@ class AnswerColumn:
     value: object  # callable(Answer | None) -> cell value
 
 
-def answer_columns(question):
-    """The columns that show an answer to ``question``. A free-text question has one,
-    the text; a question that asks for something typed (a choice, a financing mix,
-    milestones) gives its own readable columns here, and the table adds them."""
-    return (AnswerColumn(_label(Answer, "text"), lambda answer: answer.text if answer else ""),)
+def _milestone_lines(data):
+    """A milestones answer as one cell: "M6 – milestone (responsible)" per line."""
+    lines = []
+    for row in kinds.milestone_rows(data):
+        month = f"M{row.month}" if row.month else _("No month")
+        who = f" ({row.responsible})" if row.responsible else ""
+        lines.append(f"{month} – {row.milestone}{who}")
+    return "\n".join(lines)
+
+
+def answer_columns(question, *, sources=()):
+    """The columns that show an answer to ``question``, in the active language.
+
+    Every question has the answer as written: the text of a free-text question, the
+    readable lines of a structured one (milestones: "M6 – milestone (responsible)"
+    per line). A structured question adds its own columns, headed by its number so
+    that they never mix with another question's: a choice one per option (1 chosen,
+    0 not, blank without an answer), its note when the question asks for one and
+    "other"; a financing mix today and target per source and their totals, as
+    numbers (and the currency of amounts). ``sources``: the financing sources.
+    """
+    answer_header = _label(Answer, "text")
+    if question.kind == GuidanceQuestion.Kind.MILESTONES:
+        return (
+            AnswerColumn(
+                answer_header, lambda answer: _milestone_lines(answer.data) if answer else ""
+            ),
+        )
+    if not kinds.is_structured(question):
+        return (AnswerColumn(answer_header, lambda answer: answer.text if answer else ""),)
+
+    def written(answer):
+        return kinds.as_text(question, answer.data, sources=sources) if answer else ""
+
+    def header(*labels):
+        return f"{question.number}. " + " · ".join(str(label) for label in labels)
+
+    columns = [AnswerColumn(answer_header, written)]
+    if question.kind == GuidanceQuestion.Kind.CHOICE:
+
+        def chosen(code):
+            def value(answer):
+                if answer is None or not written(answer):
+                    return None
+                return int(code in kinds.choice_value(answer.data).chosen)
+
+            return value
+
+        def note(code):
+            return lambda answer: (
+                kinds.choice_value(answer.data).notes.get(code, "") if answer else ""
+            )
+
+        for option in kinds.options(question):
+            columns.append(AnswerColumn(header(option.label), chosen(option.code)))
+            if question.option_note_label:
+                columns.append(
+                    AnswerColumn(
+                        header(option.label, question.option_note_label), note(option.code)
+                    )
+                )
+        if question.allow_other:
+            columns.append(
+                AnswerColumn(
+                    header(_("Other")),
+                    lambda answer: kinds.choice_value(answer.data).other if answer else "",
+                )
+            )
+        return tuple(columns)
+
+    def cell(code, column):
+        return lambda answer: (
+            kinds.financing_value(answer.data).value(code, column) if answer else None
+        )
+
+    def total(column):
+        return lambda answer: kinds.financing_value(answer.data).total(column) if answer else None
+
+    if question.financing_unit == GuidanceQuestion.FinancingUnit.AMOUNT:
+        columns.append(
+            AnswerColumn(
+                header(_label(ActionItem, "currency")),
+                lambda answer: kinds.financing_value(answer.data).currency if answer else "",
+            )
+        )
+    for column in kinds.financing_columns(question):
+        for source in sources:
+            columns.append(
+                AnswerColumn(
+                    header(source.name, kinds.column_label(column)), cell(source.code, column)
+                )
+            )
+        columns.append(AnswerColumn(header(_("Total"), kinds.column_label(column)), total(column)))
+    return tuple(columns)
+
+
+@dataclass(frozen=True)
+class _AnswersExport:
+    table: ExportTable
+    per_question: tuple  # (label, discussed by, answered by) per question
+    figures: tuple  # (question, figures of the whole room) per structured question
 
 
 def _answers_export(*, workshop, session, absolute_url):
-    """``(table, per_question)``: the rows of :func:`answer_table`, and per question
-    ``[label, discussed by, answered by]``."""
+    """The rows of :func:`answer_table`, the counts per question and the figures of
+    each structured question (the compare page's, over every delegation)."""
     if session.workshop_id != workshop.pk:
         raise Http404("No such session.")
     language = get_language()
     fallbacks = (workshop.default_language,)
     zone = zoneinfo.ZoneInfo(workshop.time_zone)
-    questions = list(session.questions.order_by("order", "number"))
+    questions = list(session.questions.order_by("order", "number").prefetch_related("options"))
     delegations = list(
         Delegation.objects.filter(workshop=workshop)
         .select_related("workshop")
@@ -455,9 +552,12 @@ def _answers_export(*, workshop, session, absolute_url):
         .select_related("summary", "edited_by")
         .order_by()
     }
+    financing = any(q.kind == GuidanceQuestion.Kind.FINANCING for q in questions)
+    sources = kinds.financing_sources() if financing else []
+    columns = {q.pk: answer_columns(q, sources=sources) for q in questions}
     typed = {}
     for question in questions:
-        for column in answer_columns(question):
+        for column in columns[question.pk]:
             typed.setdefault(column.header, None)
     texts = {}
     for question in questions:
@@ -466,9 +566,9 @@ def _answers_export(*, workshop, session, absolute_url):
         texts[question.pk] = shown if text.is_fallback else text.text
     per_question = {q.pk: [f"{q.number}. {texts[q.pk]}", 0, 0] for q in questions}
 
-    def edited(answer):
+    def edited(answer, written):
         """(local time without seconds, username) of a real edit, else (None, "")."""
-        if answer is None or not (answer.text or answer.discussed):
+        if answer is None or not (written or answer.discussed):
             return None, ""
         at = timezone.localtime(answer.edited_at, zone)
         by = answer.edited_by.get_username() if answer.edited_by else ""
@@ -494,11 +594,12 @@ def _answers_export(*, workshop, session, absolute_url):
         for question in questions:
             answer = answers.get((delegation.pk, question.pk))
             cells = dict.fromkeys(typed)
-            for column in answer_columns(question):
+            for column in columns[question.pk]:
                 cells[column.header] = column.value(answer)
+            written = str(columns[question.pk][0].value(answer) or "").strip()
             counts = per_question[question.pk]
             counts[1] += bool(answer and answer.discussed)
-            counts[2] += bool(answer and answer.text.strip())
+            counts[2] += bool(written)
             rows.append(
                 (
                     delegation.name,
@@ -510,7 +611,7 @@ def _answers_export(*, workshop, session, absolute_url):
                     _("Yes") if answer is not None and answer.discussed else _("No"),
                     *cells.values(),
                     content_language_name(answer.language) if answer and answer.language else "",
-                    *edited(answer),
+                    *edited(answer, written),
                     link,
                 )
             )
@@ -519,34 +620,56 @@ def _answers_export(*, workshop, session, absolute_url):
         headers=headers,
         rows=tuple(rows),
     )
-    return table, tuple(tuple(counts) for counts in per_question.values())
+    figures = tuple(
+        (question, figures)
+        for question in questions
+        if (
+            figures := question_figures(
+                question,
+                [(d, answers.get((d.pk, question.pk))) for d in delegations],
+                sources=sources,
+            )
+        )
+        is not None
+    )
+    return _AnswersExport(
+        table=table,
+        per_question=tuple(tuple(counts) for counts in per_question.values()),
+        figures=figures,
+    )
 
 
 def answer_table(*, workshop, session, absolute_url):
     """Every answer of ``session`` (of ``workshop``, else 404): one row per delegation
     × question, delegations by name, questions in their order, unanswered ones
     included. The question in the active language (a fallback says its language);
-    answers as written, with their language; the last edit in the workshop's time
-    zone. ``absolute_url(path)`` makes the link to the delegation's summary absolute.
-    Three queries whatever the number of delegations.
+    answers as written, with their language, and a structured question's own
+    columns (:func:`answer_columns`); the last edit in the workshop's time zone.
+    ``absolute_url(path)`` makes the link to the delegation's summary absolute.
+    Five queries whatever the number of delegations (with the financing sources).
     """
-    return _answers_export(workshop=workshop, session=session, absolute_url=absolute_url)[0]
+    return _answers_export(workshop=workshop, session=session, absolute_url=absolute_url).table
 
 
 def answer_workbook(*, workshop, session, absolute_url):
     """The answers of ``session`` (:func:`answer_table`) and, in XLSX, a sheet of
-    answers per question (discussed by, answered by) with its bar chart."""
-    table, per_question = _answers_export(
-        workshop=workshop, session=session, absolute_url=absolute_url
-    )
+    answers per question (discussed by, answered by) with its bar chart, then for
+    each choice question its counts per option and for each financing mix the mixes
+    side by side, each with its chart (the compare page's figures, every delegation)."""
+    export = _answers_export(workshop=workshop, session=session, absolute_url=absolute_url)
     title = _("Answers per question")
     summary = ExportTable(
         title=title,
         headers=(_label(Answer, "question"), _("Discussed by"), _("Answered by")),
-        rows=per_question,
+        rows=export.per_question,
         chart=BarChart(title=title, values=(2, 3)),
     )
-    return ExportWorkbook(table=table, sheets=(summary,))
+    sheets = [
+        figures_table(question, figures, session=session) for question, figures in export.figures
+    ]
+    return ExportWorkbook(
+        table=export.table, sheets=(summary, *(sheet for sheet in sheets if sheet is not None))
+    )
 
 
 @dataclass(frozen=True)
