@@ -27,6 +27,8 @@ _CONTENT_MODELS = (
     ("workshop_sessions", "session"),
     ("workshop_sessions", "guidancequestion"),
     ("workshop_sessions", "interventionarea"),
+    ("workshop_sessions", "questionoption"),
+    ("workshop_sessions", "financingsource"),
     ("delegations", "delegation"),
     ("delegations", "membership"),
 )

@@ -25,10 +25,17 @@ from modeltranslation.admin import (
 )
 from modeltranslation.utils import build_localized_fieldname
 
-from .admin_protection import KeepDelegationWorkFormSet
+from .admin_protection import KeepChosenOptionsFormSet, KeepDelegationWorkFormSet, source_in_use
 from .forms import SessionAdminForm, WorkshopAdminForm, workshop_zone
 from .i18n import content_language_name
-from .models import GuidanceQuestion, InterventionArea, Session, Workshop
+from .models import (
+    FinancingSource,
+    GuidanceQuestion,
+    InterventionArea,
+    QuestionOption,
+    Session,
+    Workshop,
+)
 from .services import session_set_status, sessions_duplicate
 
 
@@ -159,9 +166,11 @@ class DuplicateSessionsForm(forms.Form):
 class GuidanceQuestionInline(WorkshopLanguagesFirst, TranslationStackedInline):
     model = GuidanceQuestion
     formset = KeepDelegationWorkFormSet  # no inline delete takes delegations' answers along
-    fields = (("number", "order", "feeds"), "text", "help_text")
+    fields = (("number", "order", "feeds", "kind"), "text", "help_text")
     ordering = ("order", "number")
     extra = 0
+    # The kind's settings and a list's options are on the question's own page.
+    show_change_link = True
     # A question is a sentence or two: keep five of them on a screen or two.
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 
@@ -327,3 +336,67 @@ class InterventionAreaAdmin(TabbedTranslationAdmin):
     search_fields = ("code", *in_every_language("name"))
     ordering = ("order", "code")
     fieldsets = ((None, {"fields": ("code", "order", "name", "description")}),)
+
+
+class QuestionOptionInline(TranslationTabularInline):
+    model = QuestionOption
+    formset = KeepChosenOptionsFormSet  # an option delegations chose keeps its code
+    fields = ("order", "code", "label", "area")
+    ordering = ("order", "pk")
+    extra = 0
+
+
+QUESTION_KIND_HELP = _(
+    "Free text: one answer box. Choose from a list: the options below (translated), one "
+    "or several, with an optional “other” and a short text per chosen option. Financing "
+    "mix: a row per financing source, with today’s and/or the target share. Milestones: "
+    "rows of milestone, target month (1–24) and responsible."
+)
+
+
+@admin.register(GuidanceQuestion)
+class GuidanceQuestionAdmin(WorkshopLanguagesFirst, TabbedTranslationAdmin):
+    list_display = ("number", "text", "session", "kind", "feeds")
+    list_display_links = ("number", "text")
+    list_filter = ("session__workshop", "kind", "feeds")
+    list_select_related = ("session__workshop",)
+    search_fields = in_every_language("text")
+    ordering = ("session__workshop", "session__order", "order", "number")
+    fieldsets = (
+        (None, {"fields": ("session", ("number", "order", "feeds"), "text", "help_text")}),
+        (
+            _("Kind of answer"),
+            {"fields": ("kind",), "description": QUESTION_KIND_HELP},
+        ),
+        (
+            _("Choose from a list"),
+            {"fields": (("multiple", "allow_other"), "option_note_label")},
+        ),
+        (_("Financing mix"), {"fields": (("financing_columns", "financing_unit"),)}),
+    )
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
+    inlines = (QuestionOptionInline,)
+
+    def workshop_of(self, request, obj):
+        return obj.session.workshop if obj is not None else None
+
+
+@admin.register(FinancingSource)
+class FinancingSourceAdmin(TabbedTranslationAdmin):
+    """The sources every financing-mix question offers, in this order."""
+
+    list_display = ("name", "code", "order")
+    search_fields = ("code", *in_every_language("name"))
+    ordering = ("order", "code")
+    fieldsets = ((None, {"fields": ("code", "order", "name")}),)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Delegations' answers name a source by its code.
+        if obj is not None and source_in_use(obj):
+            return ("code",)
+        return ()
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and source_in_use(obj):
+            return False
+        return super().has_delete_permission(request, obj)

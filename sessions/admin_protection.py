@@ -20,6 +20,9 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from .kinds import uses_option, uses_source
+from .models import GuidanceQuestion
+
 # What a deletion may take along without anyone having written it.
 BOOKKEEPING_APPS = {"admin", "contenttypes"}
 
@@ -65,5 +68,53 @@ class KeepDelegationWorkFormSet(BaseInlineFormSet):
                         "work": ", ".join(f"{count} × {label}" for label, count in work.items()),
                     }
                 )
+        if errors:
+            raise ValidationError(errors, code="delegation_work")
+
+
+def _answers_data(questions):
+    # Through the reverse relation of the app above: this module imports none of it.
+    return [
+        data
+        for question in questions
+        for data in question.answers.exclude(data={}).values_list("data", flat=True)
+    ]
+
+
+def option_in_use(option):
+    """How many answers chose ``option`` (or wrote a note on it)."""
+    return sum(uses_option(data, option.code) for data in _answers_data([option.question]))
+
+
+def source_in_use(source):
+    """How many financing answers hold a row for ``source``."""
+    questions = GuidanceQuestion.objects.filter(kind=GuidanceQuestion.Kind.FINANCING)
+    return sum(uses_source(data, source.code) for data in _answers_data(questions))
+
+
+def _in_use_message(obj, count):
+    return _(
+        "“%(object)s” was not deleted and its code was not changed: %(count)s answers of "
+        "delegations hold it. Change its label instead."
+    ) % {"object": obj, "count": count}
+
+
+class KeepChosenOptionsFormSet(BaseInlineFormSet):
+    """Options inline: an option that delegations chose cannot be deleted or get
+    another code (their answers name it by its code)."""
+
+    def clean(self):
+        super().clean()
+        errors = []
+        for form in self.forms:
+            instance = form.instance
+            if instance.pk is None or not (
+                form in self.deleted_forms or "code" in form.changed_data
+            ):
+                continue
+            original = type(instance).objects.get(pk=instance.pk)
+            count = option_in_use(original)
+            if count:
+                errors.append(_in_use_message(original, count))
         if errors:
             raise ValidationError(errors, code="delegation_work")

@@ -165,6 +165,15 @@ def from_fields(question, fields):
     return {}
 
 
+def blank_value(name):
+    """A flattened field's value when a version lacks it (a row or option added since)."""
+    if name in ("chosen", "rows"):
+        return []
+    if name.partition(SEP)[0] in ("today", "target", "month"):
+        return None
+    return ""
+
+
 def long_fields(question, fields):
     """The flattened fields whose edits merge within the text (notes, "other")."""
     if question.kind == Kind.CHOICE:
@@ -197,6 +206,17 @@ def repair_merge(question, values, base):
             if value != base.get(name) and value not in ("", None):
                 rows.append(key)
     return {**values, "rows": rows}
+
+
+def uses_option(data, code):
+    """Whether a choice answer's ``data`` holds option ``code`` (chosen or noted)."""
+    data = data or {}
+    return code in (data.get("chosen") or []) or bool((data.get("notes") or {}).get(code))
+
+
+def uses_source(data, code):
+    """Whether a financing answer's ``data`` holds a row for source ``code``."""
+    return code in ((data or {}).get("rows") or {})
 
 
 # --- parsing what a browser sent -------------------------------------------------------
@@ -291,7 +311,8 @@ def parse_fields(question, posted, *, current=None):
                 )
             if not question.multiple and len(chosen) > 1:
                 raise ValidationError({"chosen": _("Choose only one option.")}, code="one_option")
-            fields["chosen"] = chosen
+            order = {option.code: i for i, option in enumerate(options(question))}
+            fields["chosen"] = sorted(chosen, key=lambda c: (order.get(c, len(order)), c))
         if "other" in posted:
             other = _text(posted["other"], "other", NOTE_MAX_LENGTH)
             if other and not question.allow_other and not fields.get("other"):
@@ -337,25 +358,29 @@ def parse_fields(question, posted, *, current=None):
             bad = [key for key in keys if not ROW_KEY.match(key)]
             if bad:
                 raise ValidationError({"rows": _("Unknown row.")}, code="row_key")
-            if len(keys) > MAX_MILESTONES:
-                raise ValidationError(
-                    {"rows": _("At most %(count)s milestones.") % {"count": MAX_MILESTONES}},
-                    code="too_many_rows",
-                )
             fields["rows"] = keys
         keys = set(fields.get("rows") or [])
         for name in posted:
             prefix, _sep, key = name.partition(SEP)
             if prefix not in ("milestone", "month", "responsible") or not key:
                 continue
+            if not ROW_KEY.match(key):
+                raise ValidationError({name: _("Unknown row.")}, code="row_key")
             if key not in keys:
-                if not ROW_KEY.match(key):
-                    raise ValidationError({name: _("Unknown row.")}, code="row_key")
-                continue  # a row not in the list of rows sent: not part of this save
+                if "rows" in posted:
+                    continue  # a row not in the list of rows sent: not part of this save
+                # A row typed into on a page that sends only the fields it changed.
+                fields["rows"] = [*fields.get("rows", []), key]
+                keys.add(key)
             if prefix == "month":
                 fields[name] = _month(posted[name], name)
             else:
                 fields[name] = _text(posted[name], name, SHORT_MAX_LENGTH)
+        if len(fields.get("rows") or []) > MAX_MILESTONES:
+            raise ValidationError(
+                {"rows": _("At most %(count)s milestones.") % {"count": MAX_MILESTONES}},
+                code="too_many_rows",
+            )
         # Rows added by this save are blank until filled; blank new rows are dropped.
         for key in fields.get("rows") or []:
             fields.setdefault(f"milestone{SEP}{key}", "")

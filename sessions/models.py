@@ -253,7 +253,7 @@ class GuidanceQuestion(models.Model):
         help_text=_("Choose from a list: a delegation may choose more than one option."),
     )
     allow_other = models.BooleanField(
-        _("offer \"other\" with a text"),
+        _('offer "other" with a text'),
         default=False,
         help_text=_("Choose from a list: a delegation may add an option of its own."),
     )
@@ -262,7 +262,7 @@ class GuidanceQuestion(models.Model):
         max_length=200,
         blank=True,
         help_text=_(
-            'Choose from a list: the label of a short text asked for each chosen option, '
+            "Choose from a list: the label of a short text asked for each chosen option, "
             'for example "Why it is urgent". Blank: none.'
         ),
     )

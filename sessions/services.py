@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import GuidanceQuestion, Session
+from .models import GuidanceQuestion, QuestionOption, Session
 
 
 @transaction.atomic
@@ -53,7 +53,8 @@ def _copied_values(obj, *, exclude):
 
 @transaction.atomic
 def session_duplicate(*, session, workshop, code=None):
-    """Copy ``session`` and its questions, in every content language, into ``workshop``.
+    """Copy ``session`` and its questions (with their options), in every content
+    language, into ``workshop``.
 
     For facilitators reusing a session in another workshop (admin action). The copy
     is a draft with no deadline (the source's deadline belongs to the source's dates)
@@ -83,6 +84,10 @@ def session_duplicate(*, session, workshop, code=None):
         )
         question_copy.full_clean()
         question_copy.save()
+        for option in question.options.all():
+            QuestionOption.objects.create(
+                **_copied_values(option, exclude={"question"}), question=question_copy
+            )
     return copy
 
 

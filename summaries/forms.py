@@ -4,11 +4,14 @@ the plain form post, so a save behaves identically with or without JavaScript.""
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from sessions import kinds
 from sessions import text as typed_text
+from sessions.i18n import localized
 from sessions.models import InterventionArea, content_language_choices
 
 from .models import ActionItem, TARequest
@@ -177,3 +180,196 @@ class TARequestForm(PlanItemForm):
 
 
 PLAN_FORMS = {"action": ActionItemForm, "ta": TARequestForm}
+
+
+# --- one form per kind of question --------------------------------------------------
+# ``answer_form_for`` is what the session page, the autosave endpoint and the plain
+# form post use. Each form renders with its own template (``template_name``, included
+# by the session page with the page's context); the structured kinds read and check
+# their fields through ``sessions.kinds`` (the one place their shapes live).
+
+
+class TextAnswerForm(AnswerForm):
+    template_name = "summaries/forms/answer_text.html"
+
+    def __init__(self, question, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+
+
+class StructuredAnswerForm(forms.Form):
+    """A structured answer: whether it was discussed, its language, its version, and
+    the kind's own fields (``sessions.kinds`` flattened names), of which only those
+    posted are saved; the others keep their stored values."""
+
+    discussed = forms.BooleanField(label=_("We discussed this question"), required=False)
+    language = forms.ChoiceField(label=_("Written in"), choices=content_language_choices)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, question, *args, stored=None, language=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.stored = stored or {}  # the answer's data, for the controls to show
+        self.content_language = language  # of option labels and source names
+
+    def localized(self, obj, name):
+        language = self.content_language or translation.get_language()
+        return localized(obj, name, language)
+
+    def posted_values(self):
+        """What was posted for the kind's fields: lists for the list fields (empty
+        strings, sent by the hidden marker of an all-unticked list, left out)."""
+        lists = kinds.list_fields(self.question)
+        posted = {}
+        start = len(self.add_prefix(""))
+        for key in self.data:
+            if self.prefix and not key.startswith(self.add_prefix("")):
+                continue
+            name = key[start:] if self.prefix else key
+            if name in lists:
+                posted[name] = [v for v in self.data.getlist(key) if v]
+            elif kinds.field_names_posted(self.question, [name]):
+                posted[name] = self.data.get(key)
+        return posted
+
+    def clean(self):
+        cleaned = super().clean()
+        posted = self.posted_values()
+        try:
+            kinds.parse_fields(self.question, posted, current=self.stored)
+        except ValidationError as exc:
+            for messages in exc.message_dict.values():
+                for message in messages:
+                    self.add_error(None, message)
+        cleaned["posted"] = posted
+        return cleaned
+
+    # What the controls show: after a refused post, what was typed; else the stored value.
+    @property
+    def shown(self):
+        values = kinds.to_fields(self.question, self.stored)
+        if self.is_bound:
+            values.update(self.posted_values())
+        return values
+
+    def value_of(self, name):
+        value = self.shown.get(name)
+        return "" if value is None else value
+
+
+class ChoiceAnswerForm(StructuredAnswerForm):
+    template_name = "summaries/forms/answer_choice.html"
+
+    @property
+    def note_label(self):
+        return self.localized(self.question, "option_note_label")
+
+    def controls(self):
+        """One row per option: the option, whether it is ticked, its note."""
+        shown = self.shown
+        chosen = set(shown.get("chosen") or [])
+        return [
+            {
+                "option": option,
+                "label": self.localized(option, "label"),
+                "checked": option.code in chosen,
+                "note": shown.get(f"note{kinds.SEP}{option.code}") or "",
+                "note_name": f"note{kinds.SEP}{option.code}",
+            }
+            for option in kinds.options(self.question)
+        ]
+
+
+class FinancingAnswerForm(StructuredAnswerForm):
+    template_name = "summaries/forms/answer_financing.html"
+
+    def controls(self):
+        """One row per financing source: its name, a cell per column, its note."""
+        shown = self.shown
+        columns = kinds.financing_columns(self.question)
+        names = {
+            source.code: self.localized(source, "name") for source in kinds.financing_sources()
+        }
+        codes = [*names]
+        codes += [
+            name.split(kinds.SEP, 1)[1]
+            for name in shown
+            if name.startswith("note" + kinds.SEP) and name.split(kinds.SEP, 1)[1] not in names
+        ]
+        return [
+            {
+                "code": code,
+                "name": names.get(code, code),
+                "cells": [
+                    {
+                        "name": f"{column}{kinds.SEP}{code}",
+                        "label": kinds.column_label(column),
+                        "value": _number_text(shown.get(f"{column}{kinds.SEP}{code}")),
+                    }
+                    for column in columns
+                ],
+                "note_name": f"note{kinds.SEP}{code}",
+                "note": shown.get(f"note{kinds.SEP}{code}") or "",
+            }
+            for code in codes
+        ]
+
+    def column_labels(self):
+        return [kinds.column_label(column) for column in kinds.financing_columns(self.question)]
+
+    @property
+    def is_percent(self):
+        return self.question.financing_unit == self.question.FinancingUnit.PERCENT
+
+    @property
+    def flag(self):
+        return kinds.financing_flag(self.question, self.stored)
+
+
+def _number_text(value):
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else number_format(value, use_l10n=False)
+
+
+class MilestonesAnswerForm(StructuredAnswerForm):
+    template_name = "summaries/forms/answer_milestones.html"
+    BLANK_ROWS = 3
+
+    def controls(self):
+        """The rows shown: the stored (or posted) ones, then blank rows with new keys."""
+        shown = self.shown
+        keys = list(shown.get("rows") or [])
+        blank = [kinds.new_row_key() for _i in range(self.BLANK_ROWS)]
+        return [
+            {
+                "key": key,
+                "milestone": shown.get(f"milestone{kinds.SEP}{key}") or "",
+                "month": _number_text(shown.get(f"month{kinds.SEP}{key}")),
+                "responsible": shown.get(f"responsible{kinds.SEP}{key}") or "",
+                "new": key in blank,
+            }
+            for key in [*keys, *blank]
+        ]
+
+    def months(self):
+        return range(1, kinds.PLAN_HORIZON_MONTHS + 1)
+
+
+ANSWER_FORMS = {
+    "text": TextAnswerForm,
+    "choice": ChoiceAnswerForm,
+    "financing": FinancingAnswerForm,
+    "milestones": MilestonesAnswerForm,
+}
+
+
+def answer_form_for(question, *, data=None, initial=None, prefix=None, stored=None, language=None):
+    """The form for an answer to ``question``, of the class its kind asks for; each
+    sets its own ``template_name``. ``stored`` is the answer's ``data`` (structured
+    kinds), so that controls show it and fields not posted keep it."""
+    form_class = ANSWER_FORMS[question.kind]
+    kwargs = {"data": data, "initial": initial, "prefix": prefix}
+    if form_class is not TextAnswerForm:
+        kwargs.update(stored=stored, language=language)
+    return form_class(question, **kwargs)

@@ -5,6 +5,9 @@ sent (``mine``) and what the server holds now (``theirs``), field by field.
 - A long text both sides changed is merged when their edits touch different parts of
   the base text (diff-match-patch finds the edits; they are applied exactly, never
   by fuzzy matching, so an edit cannot land somewhere else or swallow another).
+- A set (the options ticked, the rows of a table) both sides changed keeps what each
+  side added and drops what each side removed, so two laptops ticking different
+  options keep both.
 - Anything else both sides changed differently is a conflict: both values go back
   to the person, who decides. Nothing is ever dropped without someone seeing it.
 
@@ -75,9 +78,18 @@ def merge_text(base, mine, theirs):
     return "".join(merged)
 
 
-def three_way(*, base, mine, theirs, long_fields=()):
+def merge_set(base, mine, theirs):
+    """``theirs`` with what ``mine`` added to ``base`` and without what it removed, in
+    ``theirs``' order, then ``mine``'s additions in its order."""
+    base, removed = set(base), set(base) - set(mine)
+    added = [value for value in mine if value not in base and value not in theirs]
+    return [value for value in theirs if value not in removed] + added
+
+
+def three_way(*, base, mine, theirs, long_fields=(), set_fields=()):
     """Merge ``mine`` into ``theirs`` against ``base`` (dicts by field name; a field
-    missing from ``base`` is unknown there, so any difference on it is a conflict)."""
+    missing from ``base`` is unknown there, so any difference on it is a conflict).
+    ``set_fields`` hold lists merged as sets (:func:`merge_set`)."""
     values, from_theirs, conflicts = {}, [], {}
     for name, their_value in theirs.items():
         my_value, base_value = mine.get(name, their_value), base.get(name, _UNKNOWN)
@@ -92,9 +104,14 @@ def three_way(*, base, mine, theirs, long_fields=()):
         elif my_value == base_value:
             values[name] = their_value
             from_theirs.append(name)
-        elif name in long_fields and (
-            merged := merge_text(base_value or "", my_value or "", their_value or "")
-        ) is not None:
+        elif name in set_fields:
+            values[name] = merge_set(base_value or [], my_value or [], their_value or [])
+            from_theirs.append(name)
+        elif (
+            name in long_fields
+            and (merged := merge_text(base_value or "", my_value or "", their_value or ""))
+            is not None
+        ):
             values[name] = merged
             from_theirs.append(name)
         else:

@@ -8,7 +8,7 @@ that the user is a member of the delegation. Every accepted write creates a hist
 record (django-simple-history), so no version is ever lost.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from delegations import permissions
 from delegations.models import Delegation
+from sessions import kinds
 from sessions import text as typed_text
 from sessions.models import GuidanceQuestion
 
@@ -60,39 +61,92 @@ def _attnames(model, names):
     return {name: model._meta.get_field(name).attname for name in names}
 
 
-def _versioned_values(row, *, base_version, mine, long_fields):
+@dataclass(frozen=True)
+class UnitFields:
+    """How the editing core reads and writes a unit's fields when they are not plain
+    model fields (a structured answer: its ``data`` flattened by ``sessions.kinds``).
+
+    ``read(row_or_history_record)`` gives the values by field name, ``write(row,
+    values)`` stores them, ``blank(name)`` is a field's value when a version lacks it
+    (a milestone row added since), ``set_fields`` merge as sets and ``repair(values,
+    base)`` adjusts a merged result (a row one save removed and the other edited is
+    kept)."""
+
+    read: object
+    write: object
+    blank: object = None
+    set_fields: tuple = ()
+    repair: object = None
+
+
+def _model_fields(model, names):
+    attnames = _attnames(model, names)
+
+    def read(row):
+        return {name: getattr(row, attname) for name, attname in attnames.items()}
+
+    def write(row, values):
+        for name, value in values.items():
+            setattr(row, attnames[name], value)
+
+    return UnitFields(read=read, write=write)
+
+
+def _complete(values, names, blank):
+    return {name: values[name] if name in values else blank(name) for name in names}
+
+
+def _versioned_values(row, *, base_version, mine, long_fields, fields=None):
     """The values to store on ``row`` (locked, at a newer version than ``base_version``)
     for a save of ``mine`` (plain values by field name, relations as ids): a clean
     merge, or ``StaleEdit``."""
-    attnames = _attnames(type(row), mine)
-    theirs = {name: getattr(row, attname) for name, attname in attnames.items()}
+    fields = fields or _model_fields(type(row), mine)
+    theirs = fields.read(row)
     if base_version == 0:
-        fields = type(row)._meta
-        base = {name: fields.get_field(name).get_default() for name in mine}
+        base = fields.read(type(row)())
     else:
         record = row.history.filter(version=base_version).order_by("-history_id").first()
-        base = {name: getattr(record, a) for name, a in attnames.items()} if record else {}
-    merge = three_way(base=base, mine=mine, theirs=theirs, long_fields=long_fields)
+        base = fields.read(record) if record else {}
+    if fields.blank is not None:
+        names = list(dict.fromkeys([*theirs, *mine]))
+        theirs = _complete(theirs, names, fields.blank)
+        mine = _complete(mine, names, fields.blank)
+        base = _complete(base, names, fields.blank) if base else base
+    else:
+        theirs = {name: theirs[name] for name in mine}
+    merge = three_way(
+        base=base,
+        mine=mine,
+        theirs=theirs,
+        long_fields=long_fields,
+        set_fields=fields.set_fields,
+    )
     if not merge.clean:
         raise StaleEdit(row, merge)
+    if fields.repair is not None:
+        merge = replace(merge, values=fields.repair(merge.values, base))
     return merge
 
 
-def _versioned_write(row, *, base_version, mine, long_fields, save):
+def _versioned_write(row, *, base_version, mine, long_fields, save, fields=None):
     """Store ``mine`` on the locked ``row`` as its next version (merged if stale);
-    ``save(row)`` validates and saves. Returns ``row``, unchanged when nothing differs."""
+    ``save(row)`` validates and saves. Returns ``row``, unchanged when nothing differs.
+    ``fields`` (:class:`UnitFields`) says how to read and write fields that are not
+    plain model fields."""
+    fields = fields or _model_fields(type(row), mine)
     merged_from = ()
     if base_version != row.version:
         merge = _versioned_values(
-            row, base_version=base_version, mine=mine, long_fields=long_fields
+            row, base_version=base_version, mine=mine, long_fields=long_fields, fields=fields
         )
         mine, merged_from = merge.values, merge.from_theirs
-    attnames = _attnames(type(row), mine)
     row.merged_from = merged_from
-    if all(getattr(row, attnames[name]) == value for name, value in mine.items()):
+    current = fields.read(row)
+    if all(current.get(name) == value for name, value in mine.items()) and (
+        fields.blank is None or all(name in mine for name in current)
+    ):
         return row
-    for name, value in mine.items():
-        setattr(row, attnames[name], value)
+    fields.write(row, mine)
     row.version += 1
     save(row)
     row.merged_from = merged_from
@@ -120,6 +174,48 @@ class AnswerInput:
     discussed: bool
     language: str
     base_version: int  # 0 when the writer has never seen a saved answer
+    # A structured question's fields as posted (``sessions.kinds`` flattened names,
+    # strings or lists of strings); a field not posted keeps its stored value.
+    posted: dict | None = None
+
+
+_ANSWER_FIELDS = ("discussed", "language")
+
+
+def _answer_fields(question):
+    """The editing core's view of an answer: free text is ``text``; a structured
+    answer is its ``data`` flattened by ``sessions.kinds``, so a stale save merges
+    option by option, source by source, row by row."""
+    if not kinds.is_structured(question):
+        return _model_fields(Answer, ("text", *_ANSWER_FIELDS))
+
+    def read(row):
+        return {
+            "discussed": row.discussed,
+            "language": row.language,
+            **kinds.to_fields(question, row.data),
+        }
+
+    def write(row, values):
+        row.discussed, row.language = values["discussed"], values["language"]
+        row.data = kinds.from_fields(
+            question, {k: v for k, v in values.items() if k not in _ANSWER_FIELDS}
+        )
+
+    return UnitFields(
+        read=read,
+        write=write,
+        blank=kinds.blank_value,
+        set_fields=kinds.set_fields(question),
+        repair=lambda values, base: kinds.repair_merge(question, values, base),
+    )
+
+
+def answer_long_fields(question, values):
+    """The fields of an answer whose edits merge within the text."""
+    if not kinds.is_structured(question):
+        return ("text",)
+    return kinds.long_fields(question, values)
 
 
 @transaction.atomic
@@ -147,12 +243,21 @@ def answer_save(*, delegation, question, data, user):
         ),
         None,
     )
-    mine = {"text": data.text, "discussed": data.discussed, "language": data.language}
+    mine = {"discussed": data.discussed, "language": data.language}
+    if kinds.is_structured(question):
+        # Raises ValidationError (translated, by field) for what does not fit.
+        mine.update(
+            kinds.parse_fields(question, data.posted or {}, current=answer.data if answer else {})
+        )
+        empty = kinds.is_empty(question, kinds.from_fields(question, mine))
+    else:
+        mine["text"] = data.text
+        empty = not data.text
     if answer is None:
         if data.base_version != 0:
             raise StaleEdit(None)  # removed meanwhile: nothing to merge with
         answer = Answer(summary=summary, question=question, version=0)
-        if not data.text and not data.discussed:
+        if empty and not data.discussed:
             answer.merged_from = ()
             return answer  # nothing written yet: no empty first version (not saved)
 
@@ -168,7 +273,12 @@ def answer_save(*, delegation, question, data, user):
         answer.save()
 
     return _versioned_write(
-        answer, base_version=data.base_version, mine=mine, long_fields=("text",), save=save
+        answer,
+        base_version=data.base_version,
+        mine=mine,
+        long_fields=answer_long_fields(question, mine),
+        save=save,
+        fields=_answer_fields(question),
     )
 
 
@@ -182,14 +292,22 @@ def answer_restore(*, answer, history_id, user):
     Summary.objects.select_for_update().only("pk").get(pk=answer.summary_id)
     answer = Answer.objects.select_for_update().get(pk=answer.pk)
     old = answer.history.get(history_id=history_id)
+    question = answer.question
+    posted = None
+    if kinds.is_structured(question):
+        posted = {
+            name: value if isinstance(value, list) else "" if value is None else str(value)
+            for name, value in kinds.to_fields(question, old.data).items()
+        }
     return answer_save(
         delegation=answer.summary.delegation,
-        question=answer.question,
+        question=question,
         data=AnswerInput(
             text=old.text,
             discussed=old.discussed,
             language=old.language,
             base_version=answer.version,
+            posted=posted,
         ),
         user=user,
     )

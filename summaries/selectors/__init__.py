@@ -9,6 +9,7 @@ from delegations.models import Delegation
 from sessions.i18n import Localized, localized
 from sessions.models import GuidanceQuestion, Session
 
+from ..forms import answer_form_for
 from ..models import ActionItem, ActionPlan, Answer, Summary, TARequest
 from .states import delegation_states, work_states
 
@@ -33,6 +34,21 @@ class QuestionView:
     # After a refused plain form post: what was posted, and the server's answer.
     posted: dict | None = None
     conflict: Answer | None = None
+    language: str = ""  # the page's content language (option labels, source names)
+    bound_form: object = None  # after a refused plain form post: the posted form
+
+    @property
+    def form(self):
+        """The answer's form (``summaries.forms.answer_form_for``): the posted one
+        after a refused post, else one showing the saved answer."""
+        if self.bound_form is not None:
+            return self.bound_form
+        return answer_form_for(
+            self.question,
+            prefix=f"q{self.number}",
+            stored=self.answer.data if self.answer else {},
+            language=self.language,
+        )
 
     @property
     def number(self):
@@ -106,7 +122,7 @@ def session_page(*, session, language, summary=None):
         instructions=localized(session, "instructions", language, fallbacks),
         questions=tuple(
             _question_view(question, language, others, fallbacks, answers.get(question.pk))
-            for question in session.questions.all()
+            for question in session.questions.prefetch_related("options")
         ),
     )
 
@@ -127,6 +143,7 @@ def _question_view(question, language, others, fallbacks, answer):
             and other.language == code
         ),
         answer=answer,
+        language=language,
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,10 +19,11 @@ from delegations.permissions import (
     own_delegation,
     workshop_for,
 )
+from sessions import kinds
 from sessions.i18n import content_language_name
 
 from .. import selectors, services
-from ..forms import AnswerForm, SummaryDetailsForm
+from ..forms import SummaryDetailsForm, answer_form_for
 from ..models import Answer, Summary
 from .common import closed_refusal, flat_errors, json_login_required, stale_refusal
 
@@ -51,7 +53,21 @@ def _editable(request, workshop, delegation, session):
     return summary
 
 
-def _answer_json(answer):
+def _answer_values(answer, question=None):
+    question = question or (answer.question if answer else None)
+    values = {
+        "text": answer.text if answer else "",
+        "discussed": answer.discussed if answer else False,
+        "language": answer.language if answer else "",
+    }
+    if question is not None and kinds.is_structured(question):
+        values.update(kinds.to_fields(question, answer.data if answer else {}))
+    return values
+
+
+def _answer_json(answer, question=None):
+    question = question or (answer.question if answer else None)
+    flag = kinds.financing_flag(question, answer.data) if answer and question else None
     return {
         "version": answer.version if answer else 0,
         "text": answer.text if answer else "",
@@ -59,19 +75,17 @@ def _answer_json(answer):
         "language": answer.language if answer else "",
         "saved_at": answer.edited_at.isoformat() if answer and answer.edited_at else None,
         "saved_by": answer.edited_by.get_username() if answer and answer.edited_by else "",
-        "values": {
-            "text": answer.text if answer else "",
-            "discussed": answer.discussed if answer else False,
-            "language": answer.language if answer else "",
-        },
+        "values": _answer_values(answer, question),
+        # A financing mix whose shares do not add up to 100 % (saved anyway).
+        "flag": flag,
         # Fields that (in part) came from another laptop's save, merged into this one.
         "merged_from": list(getattr(answer, "merged_from", ())),
     }
 
 
-def _refusal(exc):
+def _refusal(exc, question=None):
     if isinstance(exc, services.StaleEdit):
-        return stale_refusal(_answer_json(exc.current), exc.merge)
+        return stale_refusal(_answer_json(exc.current, question), exc.merge)
     return closed_refusal(exc)
 
 
@@ -85,24 +99,38 @@ def answer_save(request, workshop, delegation, session, number):
     question = permissions.question_for(
         workshop=access.delegation.workshop, session_code=session, number=number
     )
-    form = AnswerForm(request.POST)
+    stored = {}
+    if kinds.is_structured(question):  # the controls not posted keep their stored values
+        answer = Answer.objects.filter(
+            summary__delegation=access.delegation, question=question
+        ).first()
+        stored = answer.data if answer else {}
+    form = answer_form_for(question, data=request.POST, stored=stored)
     if not form.is_valid():
         return JsonResponse({"error": " ".join(flat_errors(form))}, status=400)
     try:
         answer = services.answer_save(
             delegation=access.delegation,
             question=question,
-            data=services.AnswerInput(
-                text=form.cleaned_data["text"],
-                discussed=form.cleaned_data["discussed"],
-                language=form.cleaned_data["language"],
-                base_version=form.cleaned_data["version"],
-            ),
+            data=_answer_input(form),
             user=request.user,
         )
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
     except (services.StaleEdit, services.WritingClosed) as exc:
-        return _refusal(exc)
-    return JsonResponse(_answer_json(answer))
+        return _refusal(exc, question)
+    return JsonResponse(_answer_json(answer, question))
+
+
+def _answer_input(form):
+    data = form.cleaned_data
+    return services.AnswerInput(
+        text=data.get("text", ""),
+        discussed=data["discussed"],
+        language=data["language"],
+        base_version=data["version"],
+        posted=data.get("posted"),
+    )
 
 
 @json_login_required
@@ -168,7 +196,10 @@ def summary_page(request, workshop, delegation, session):
             page,
             questions=tuple(
                 replace(
-                    q, posted=posted.values.get(q.number), conflict=posted.conflicts.get(q.number)
+                    q,
+                    posted=posted.values.get(q.number),
+                    conflict=posted.conflicts.get(q.number),
+                    bound_form=_shown_form(posted, q),
                 )
                 for q in page.questions
             ),
@@ -192,11 +223,20 @@ def summary_page(request, workshop, delegation, session):
     )
 
 
+def _shown_form(posted, question_view):
+    """After a refused post: the posted form of a structured answer (what was typed
+    stays in the controls), but not after a conflict, which shows the saved answer."""
+    if question_view.question.kind == "text" or question_view.number in posted.conflicts:
+        return None
+    return posted.forms.get(question_view.number)
+
+
 class PostedSummary:
     """What a plain (JavaScript-free) form post carried, and what was refused."""
 
     def __init__(self):
         self.values = {}
+        self.forms = {}  # question number -> the bound answer form, shown again
         self.errors = {}
         self.conflicts = {}
 
@@ -209,14 +249,27 @@ def _save_posted_summary(request, page):
     posted = PostedSummary()
     summary = page.summary
     details = SummaryDetailsForm(request.POST, prefix="details")
+    stored = {q.number: q.answer.data if q.answer else {} for q in page.questions}
     forms = [(None, details)] + [
-        (q, AnswerForm(request.POST, prefix=f"q{q.number}")) for q in page.questions
+        (
+            q,
+            answer_form_for(
+                q.question,
+                data=request.POST,
+                prefix=f"q{q.number}",
+                stored=stored[q.number],
+                language=q.language,
+            ),
+        )
+        for q in page.questions
     ]
     for question_view, form in forms:
         key = question_view.number if question_view else "details"
         posted.values[key] = {
             name: request.POST.get(form.add_prefix(name), "") for name in form.fields
         }
+        if question_view is not None:
+            posted.forms[key] = form
         if not form.is_valid():
             posted.errors[key] = flat_errors(form)
             continue
@@ -234,14 +287,11 @@ def _save_posted_summary(request, page):
                 services.answer_save(
                     delegation=summary.delegation,
                     question=question_view.question,
-                    data=services.AnswerInput(
-                        text=data["text"],
-                        discussed=data["discussed"],
-                        language=data["language"],
-                        base_version=data["version"],
-                    ),
+                    data=_answer_input(form),
                     user=request.user,
                 )
+        except ValidationError as exc:
+            posted.errors[key] = exc.messages
         except services.StaleEdit as exc:
             posted.conflicts[key] = exc.current
         except services.WritingClosed as exc:
@@ -298,6 +348,13 @@ def answer_history(request, workshop, delegation, session, number):
         Answer.objects.select_related("question"), summary__pk=summary.pk, question__number=number
     )
     versions = answer.history.select_related("history_user").order_by("-version", "-history_id")
+    question = answer.question
+    structured = kinds.is_structured(question)
+    # A structured answer is shown as its rows read (chosen options, shares, milestones).
+    versions = [
+        (version, kinds.as_text(question, version.data) if structured else version.text)
+        for version in versions
+    ]
     return render(
         request,
         "summaries/answer_history.html",

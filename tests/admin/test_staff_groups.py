@@ -19,7 +19,7 @@ def codenames(group_name):
 
 
 def test_migration_creates_staff_groups_with_permissions(db):
-    assert (len(codenames("Facilitators")), len(codenames("Organisers"))) == (32, 12)
+    assert (len(codenames("Facilitators")), len(codenames("Organisers"))) == (40, 14)
 
 
 def test_migration_groups_match_staff_groups_ensure(db):
@@ -75,8 +75,10 @@ def test_staff_groups_ensure_gives_organisers_view_only(staff_groups):
         "summaries.view_answer",
         "summaries.view_summary",
         "summaries.view_tarequest",
+        "workshop_sessions.view_financingsource",
         "workshop_sessions.view_guidancequestion",
         "workshop_sessions.view_interventionarea",
+        "workshop_sessions.view_questionoption",
         "workshop_sessions.view_session",
         "workshop_sessions.view_workshop",
     ]

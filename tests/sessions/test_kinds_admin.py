@@ -1,0 +1,105 @@
+"""Question kinds in the admin: the kind and its settings on the question's page,
+options inline with their translations, the financing sources' list, and deletes that
+would orphan delegations' answers refused."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from sessions.models import FinancingSource, GuidanceQuestion, QuestionOption
+from sessions.services import session_duplicate
+from tests.admin.test_delete_protection import inline_post
+from tests.summaries.kinds.conftest import save
+
+pytestmark = pytest.mark.django_db
+
+
+def test_question_page_has_kind_settings_and_translated_options(
+    facilitator_client, choice_question
+):
+    response = facilitator_client.get(
+        reverse("admin:workshop_sessions_guidancequestion_change", args=[choice_question.pk])
+    )
+    assert response.status_code == 200
+    for name in ("kind", "multiple", "allow_other", "option_note_label_th", "financing_unit"):
+        assert f'name="{name}"' in response.text
+    assert 'name="options-0-label_th"' in response.text
+    assert 'value="สังคมสูงวัย"' in response.text
+
+
+def test_option_chosen_by_a_delegation_cannot_be_deleted_inline(
+    delegation_a, member_a, facilitator, choice_question
+):
+    save(delegation_a, choice_question, member_a, {"chosen": ["waste"]})
+    waste = choice_question.options.get(code="waste")
+    formset = inline_post(
+        admin.site._registry[GuidanceQuestion],
+        choice_question,
+        facilitator,
+        waste.pk,
+        QuestionOption,
+    )
+    assert not formset.is_valid()
+    assert formset.non_form_errors() == [
+        "“Waste management” was not deleted and its code was not changed: 1 answers of "
+        "delegations hold it. Change its label instead."
+    ]
+
+
+def test_option_nobody_chose_is_deleted_inline(
+    delegation_a, member_a, facilitator, choice_question
+):
+    save(delegation_a, choice_question, member_a, {"chosen": ["waste"]})
+    ageing = choice_question.options.get(code="ageing")
+    formset = inline_post(
+        admin.site._registry[GuidanceQuestion],
+        choice_question,
+        facilitator,
+        ageing.pk,
+        QuestionOption,
+    )
+    assert formset.is_valid()
+    formset.save()
+    assert list(choice_question.options.values_list("code", flat=True)) == ["waste", "footpaths"]
+
+
+def test_financing_source_used_in_an_answer_cannot_be_deleted(
+    facilitator_client, delegation_a, member_a, financing_question
+):
+    save(delegation_a, financing_question, member_a, {"today__donors": "100"})
+    donors = FinancingSource.objects.get(code="donors")
+    response = facilitator_client.post(
+        reverse("admin:workshop_sessions_financingsource_delete", args=[donors.pk]),
+        {"post": "yes"},
+    )
+    assert response.status_code == 403
+    assert FinancingSource.objects.filter(code="donors").exists()
+
+
+def test_financing_source_nobody_used_can_be_deleted(facilitator_client):
+    other = FinancingSource.objects.get(code="other")
+    facilitator_client.post(
+        reverse("admin:workshop_sessions_financingsource_delete", args=[other.pk]),
+        {"post": "yes"},
+    )
+    assert not FinancingSource.objects.filter(code="other").exists()
+
+
+def test_financing_sources_are_seeded_in_four_languages(db):
+    assert list(
+        FinancingSource.objects.values_list("code", "name_fr", "name_th").order_by("order")[:2]
+    ) == [
+        ("domestic_budget", "Budget public national", "งบประมาณภาครัฐในประเทศ"),
+        ("donors", "Bailleurs de fonds", "แหล่งทุนจากผู้ให้ทุน"),
+    ]
+
+
+def test_duplicated_session_keeps_kinds_and_options(choice_question, workshop):
+    copy = session_duplicate(session=choice_question.session, workshop=workshop, code="V2")
+    question = copy.questions.get(number=1)
+    assert (question.kind, question.option_note_label_fr) == ("choice", "Pourquoi c’est urgent")
+    assert list(question.options.values_list("code", "label_th", "area__code")) == [
+        ("ageing", "สังคมสูงวัย", None),
+        ("waste", "การจัดการขยะ", "community-led"),
+        ("footpaths", "ฟุตบาททางเท้า", None),
+    ]
