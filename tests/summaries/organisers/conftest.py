@@ -4,12 +4,14 @@ plans, actions and TA requests. Answers go through the same service as the pages
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 
 from delegations.models import Delegation
 from sessions import kinds
 from sessions.models import GuidanceQuestion, InterventionArea, QuestionOption, Session
 from summaries import services
-from summaries.models import ActionItem, ActionPlan, Answer, Summary, TARequest
+from summaries.models import ActionItem, ActionPlan, Summary, TARequest
+from tests.conftest import make_member
 
 THAI_TITLE = "ชุมชนเลือกหมวดหมู่สังคมสูงวัย"
 VIETNAMESE_TITLE = "Sự tham gia của tỉnh"
@@ -207,16 +209,29 @@ def make_delegations(workshop, count):
     )
 
 
+def posted(question, data):
+    """``data`` as a page posts it: ``sessions.kinds`` flattened fields, as strings."""
+    return {
+        name: value if isinstance(value, list) else "" if value is None else str(value)
+        for name, value in kinds.to_fields(question, data).items()
+    }
+
+
 def store_answer(delegation, question, data, language=None):
-    """A structured answer as a save stores it (checked and cleaned by
-    ``sessions.kinds.normalise``)."""
-    summary, _created = Summary.objects.get_or_create(
-        delegation=delegation, session=question.session
+    """Save a structured answer ``data`` through the service the pages use, as a
+    member of ``delegation`` (made on first use)."""
+    user = User.objects.filter(username=f"member-{delegation.slug}").first() or make_member(
+        f"member-{delegation.slug}", delegation
     )
-    return Answer.objects.create(
-        summary=summary,
+    return services.answer_save(
+        delegation=delegation,
         question=question,
-        discussed=True,
-        data=kinds.normalise(question, data),
-        language=language or delegation.language,
+        data=services.AnswerInput(
+            text="",
+            discussed=True,
+            language=language or delegation.language,
+            base_version=0,
+            posted=posted(question, data),
+        ),
+        user=user,
     )
