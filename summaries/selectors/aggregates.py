@@ -280,28 +280,21 @@ def _financing_chart(figures, chart_id):
         currency = "" if figures.percent else line.currency
         return kinds.format_number(column.total.normalize(), figures.unit, currency)
 
-    rows = [
-        charts.StackedRow(
-            _("Average"),
-            tuple(
-                charts.StackedBar(kinds.column_label(column), values, _delegations(counted))
-                for column, values, counted in figures.averages
-            ),
+    # A column nobody (or this delegation) entered draws no bar.
+    average = tuple(
+        charts.StackedBar(kinds.column_label(column), values, _delegations(counted))
+        for column, values, counted in figures.averages
+        if counted
+    )
+    rows = [charts.StackedRow(_("Average"), average)] if average else []
+    for line in figures.lines:
+        bars = tuple(
+            charts.StackedBar(kinds.column_label(column.column), column.shares, total(line, column))
+            for column in line.columns
+            if column.total is not None
         )
-    ]
-    rows += [
-        charts.StackedRow(
-            line.delegation.name,
-            tuple(
-                charts.StackedBar(
-                    kinds.column_label(column.column), column.shares, total(line, column)
-                )
-                for column in line.columns
-            ),
-        )
-        for line in figures.lines
-        if line.entered
-    ]
+        if bars:
+            rows.append(charts.StackedRow(line.delegation.name, bars))
     return charts.stacked_bars_svg(
         chart_id=chart_id,
         title=_("Financing mix, delegation by delegation"),

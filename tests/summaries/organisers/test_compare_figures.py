@@ -102,8 +102,8 @@ def test_financing_page_shows_stacked_bars_and_the_figures(
     ) == (
         True,
         [
-            *("Average", "Today (1 delegation)", "30.0\xa0%", "70.0\xa0%", *["0.0\xa0%"] * 4, ""),
-            *("Target (1 delegation)", "60.0\xa0%", *["0.0\xa0%"] * 5, ""),
+            *("Average", "Today (1 delegation)", "30\xa0%", "70\xa0%", *["0\xa0%"] * 4, ""),
+            *("Target (1 delegation)", "60\xa0%", *["0\xa0%"] * 5, ""),
             *(
                 "D00The shares in “Target” add up to 60 %, not 100 %.",
                 "Today",
@@ -196,4 +196,22 @@ def test_board_links_to_each_structured_question(client, organiser, room_session
         (compare_url(2), "Question 2 · Financing mix"),
         (compare_url(3), "Question 3 · Milestones"),
         (compare_url(4), "Question 4 · Financing mix"),
+    ]
+
+
+def test_financing_chart_draws_only_the_columns_entered(client, organiser, workshop, room_session):
+    a, b, _c = make_delegations(workshop, 3)
+    question = room_session.questions.get(number=2)
+    store_answer(a, question, {"rows": {"donors": {"today": 100, "target": 50}}})
+    store_answer(b, question, {"rows": {"donors": {"today": 40}, "other": {"today": 60}}})
+    client.force_login(organiser)
+    svg = chart(client.get(compare_url(2)).text)
+    rows = [
+        re.findall(r'fill="#495057">([^<]*)</text>', row)
+        for row in svg.split('<g class="stacked-row">')[1:]
+    ]
+    assert rows == [
+        ["Today: 2 delegations", "Target: 1 delegation"],
+        ["Today: 100 %", "Target: 50 %"],
+        ["Today: 100 %"],
     ]
