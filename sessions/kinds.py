@@ -208,6 +208,18 @@ def repair_merge(question, values, base):
     return {**values, "rows": rows}
 
 
+def milestone_rows(data):
+    """The milestone rows of a milestones answer, in the order they were written."""
+    return [row for row in (data or {}).get("rows") or [] if row.get("milestone")]
+
+
+def chosen_options(question, data):
+    """``(option, note)`` for each option a choice answer chose, in option order."""
+    data = data or {}
+    chosen, notes = set(data.get("chosen") or []), data.get("notes") or {}
+    return [(o, notes.get(o.code, "")) for o in options(question) if o.code in chosen]
+
+
 def uses_option(data, code):
     """Whether a choice answer's ``data`` holds option ``code`` (chosen or noted)."""
     data = data or {}
@@ -454,6 +466,15 @@ class Display:
     totals: tuple = ()
     flag: str | None = None
     extra: tuple = field(default=())  # (label, text) lines: "other", currency
+    typed: tuple = ()  # indices of the columns holding what the delegation typed
+
+    @property
+    def lines(self):
+        """``rows`` as ``((cell, typed), ...)`` for templates (lang on typed text)."""
+        return tuple(
+            tuple((cell, index in self.typed) for index, cell in enumerate(row))
+            for row in self.rows
+        )
 
     @property
     def empty(self):
@@ -477,7 +498,7 @@ def display(question, data, *, sources=None):
             if question.option_note_label
             else (_("Chosen"),)
         )
-        return Display(kind=question.kind, columns=columns, rows=rows, extra=extra)
+        return Display(kind=question.kind, columns=columns, rows=rows, extra=extra, typed=(1,))
     if question.kind == Kind.FINANCING:
         unit, currency = question.financing_unit, data.get("currency") or ""
         stored = data.get("rows") or {}
@@ -510,6 +531,7 @@ def display(question, data, *, sources=None):
             rows=rows,
             totals=totals,
             flag=financing_flag(question, data),
+            typed=(len(header) - 1,),
         )
     if question.kind == Kind.MILESTONES:
         rows = sorted(
@@ -527,6 +549,7 @@ def display(question, data, *, sources=None):
                 )
                 for row in rows
             ),
+            typed=(1, 2),
         )
     return Display(kind=question.kind)
 
@@ -620,7 +643,7 @@ class MilestoneRow:
     responsible: str
 
 
-def milestone_rows(data):
+def milestones_by_month(data):
     """A milestones answer's rows, by month (rows without a month last), as printed."""
     rows = sorted(
         (data or {}).get("rows") or [],

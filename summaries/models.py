@@ -195,6 +195,9 @@ class PlanItem(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=content_language_choices, blank=True
     )
+    # Which part of a structured source answer the item was drafted from (a
+    # milestone row, a chosen option): one drafted item per part, never two.
+    source_key = models.CharField(_("drafted from"), max_length=60, blank=True, editable=False)
     prefilled = models.BooleanField(
         _("drafted from the summaries"),
         default=False,

@@ -19,10 +19,11 @@ from delegations import permissions
 from delegations.models import Delegation
 from sessions import kinds
 from sessions import text as typed_text
+from sessions.i18n import localized
 from sessions.models import GuidanceQuestion
 
 from .merge import three_way
-from .models import ActionItem, ActionPlan, Answer, Summary, TARequest
+from .models import PLAN_HORIZON_MONTHS, ActionItem, ActionPlan, Answer, Summary, TARequest
 
 
 class WritingClosed(Exception):
@@ -523,10 +524,14 @@ def _draft_title(text, language, limit=120):
 def plan_prefill(*, delegation, user):
     """Draft actions and TA requests from the answers to questions that feed them.
 
-    One item per non-empty answer, linked to it. Running it again creates nothing
-    twice: an answer that already has an item is skipped, except that an item the
-    delegation never edited (``prefilled``) follows its answer's newer text.
-    Returns ``(created, refreshed)`` counts.
+    A free-text answer drafts one item linked to it. A milestones answer drafts one
+    action per milestone (its milestone, target month and responsible); a chosen
+    option that the facilitator mapped to an intervention area drafts one item in
+    that area (``sessions.kinds`` reads the answers). Running it again creates
+    nothing twice: an answer (or part of one) that already has an item is skipped,
+    removed items included, except that an item the delegation never edited
+    (``prefilled``) follows its answer's newer content. Returns ``(created,
+    refreshed)`` counts.
     """
     _ensure_plan_writable(delegation)
     # One prefill at a time per delegation: two clicks never draft an answer twice.
@@ -539,43 +544,92 @@ def plan_prefill(*, delegation, user):
                 GuidanceQuestion.Feeds.TA_REQUEST,
             ],
         )
-        .exclude(text="")
+        .exclude(text="", data={})
         .select_related("question", "summary__session")
+        .prefetch_related("question__options__area")
         .order_by("summary__session__order", "question__order", "question__number")
     )
     created = refreshed = 0
     for answer in answers:
-        is_ta = answer.question.feeds == GuidanceQuestion.Feeds.TA_REQUEST
-        model = TARequest if is_ta else ActionItem
-        body_field = "need" if is_ta else "description"
-        text = typed_text.clean_typed_text(answer.text)
-        fields = {"title": _draft_title(text, answer.language), body_field: text}
-        existing = (
-            model.objects.select_for_update()
-            .filter(delegation=delegation, source_answer=answer)
-            .first()
-        )
-        if existing is None:
-            plan_item_create(
-                delegation=delegation,
-                kind="ta" if is_ta else "action",
-                data={
-                    **fields,
-                    "source_answer": answer,
-                    "language": answer.language,
-                    "prefilled": True,
-                },
-                user=user,
+        for kind, key, fields in _drafts(answer, delegation):
+            model = PLAN_ITEM_MODELS[kind]
+            existing = (
+                model.objects.select_for_update()
+                .filter(delegation=delegation, source_answer=answer, source_key=key)
+                .first()
             )
-            created += 1
-        elif existing.prefilled and getattr(existing, body_field) != text:
-            # Locked above: a person's concurrent edit either came first (then the
-            # item is no longer ``prefilled`` and stays as they wrote it) or waits.
-            for name, value in fields.items():
-                setattr(existing, name, value)
-            _plan_item_save_version(existing)
-            refreshed += 1
+            if existing is None:
+                plan_item_create(
+                    delegation=delegation,
+                    kind=kind,
+                    data={
+                        **fields,
+                        "source_answer": answer,
+                        "source_key": key,
+                        "language": answer.language,
+                        "prefilled": True,
+                    },
+                    user=user,
+                )
+                created += 1
+            elif existing.prefilled and any(
+                getattr(existing, name) != value for name, value in fields.items()
+            ):
+                # Locked above: a person's concurrent edit either came first (then the
+                # item is no longer ``prefilled`` and stays as they wrote it) or waits.
+                for name, value in fields.items():
+                    setattr(existing, name, value)
+                _plan_item_save_version(existing)
+                refreshed += 1
     return created, refreshed
+
+
+def _drafts(answer, delegation):
+    """``(kind, source_key, fields)`` of each item ``answer`` drafts."""
+    question = answer.question
+    kind = "ta" if question.feeds == GuidanceQuestion.Feeds.TA_REQUEST else "action"
+    if question.kind == GuidanceQuestion.Kind.TEXT:
+        if not answer.text:
+            return []
+        text = typed_text.clean_typed_text(answer.text)
+        body_field = "need" if kind == "ta" else "description"
+        return [(kind, "", {"title": _draft_title(text, answer.language), body_field: text})]
+    if question.kind == GuidanceQuestion.Kind.MILESTONES:
+        return [
+            (
+                "action",
+                f"milestone:{row['key']}",
+                {
+                    "title": typed_text.truncate_words(row["milestone"], 120, answer.language),
+                    "milestone": row["milestone"],
+                    "start_month": 1,
+                    "end_month": row["month"] or PLAN_HORIZON_MONTHS,
+                    "responsible": row["responsible"],
+                },
+            )
+            for row in kinds.milestone_rows(answer.data)
+        ]
+    if question.kind == GuidanceQuestion.Kind.CHOICE:
+        language = answer.language or delegation.language
+        body_field = "need" if kind == "ta" else "description"
+        drafts = []
+        for option, note in kinds.chosen_options(question, answer.data):
+            if option.area_id is None:
+                continue
+            title = localized(option, "label", language).text
+            drafts.append(
+                (
+                    kind,
+                    f"option:{option.code}",
+                    {
+                        "title": typed_text.truncate_words(title, 120, language),
+                        "intervention_area": option.area,
+                        body_field: note,
+                    },
+                )
+            )
+        return drafts
+    return []
 
 
 @transaction.atomic

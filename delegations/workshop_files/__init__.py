@@ -6,8 +6,12 @@ The document (format 1) holds, in this order::
     workshop: {slug, title, description, venue, start_date, end_date, time_zone,
                languages, default_language}
     intervention_areas: [{code, order, name, description}]
+    financing_sources: [{code, order, name}]
     sessions: [{code, kind, day, time_box_minutes, status, deadline, order, title,
-                guidance, instructions, questions: [{number, order, feeds, text, help_text}]}]
+                guidance, instructions,
+                questions: [{number, order, feeds, text, help_text, kind, multiple,
+                             allow_other, option_note_label, financing_columns,
+                             financing_unit, options: [{code, order, label, area}]}]}]
     delegations: [{slug, name, kind, country_code, language,
                    members: [{username, role}]}]
 
@@ -16,7 +20,8 @@ only: ``title: {en: ..., fr: ...}``. Dates are ISO 8601; a deadline without an
 offset is read in the workshop's time zone and exported with the offset of that zone.
 
 Importing is an upsert by natural key (workshop slug, session code, question
-number, area code, delegation slug, username): it creates and updates, never
+number, option code, area code, source code, delegation slug, username): it creates
+and updates, never
 deletes, and importing the same file twice changes nothing. Members that do not
 exist become users with an unusable password; passwords are never in a file.
 This is one of the two places (with the admin) that names per-language fields.

@@ -7,13 +7,15 @@ from operator import attrgetter
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
-from sessions.models import InterventionArea
+from sessions.models import FinancingSource, InterventionArea
 
 from .schema import (
     AREA_SPEC,
     DELEGATION_SPEC,
+    FINANCING_SOURCE_SPEC,
     FORMAT_VERSION,
     MEMBER_SPEC,
+    OPTION_SPEC,
     QUESTION_SPEC,
     SESSION_SPEC,
     WORKSHOP_SPEC,
@@ -33,6 +35,10 @@ def _export_entry(obj, spec, time_zone):
                 text = getattr(obj, build_localized_fieldname(name, language))
                 if text:
                     entry[name][language] = text
+            continue
+        if key.kind == "ref":
+            related = getattr(obj, name)
+            entry[name] = related.code if related is not None else None
             continue
         value = attrgetter(key.attr or name)(obj)
         if key.kind == "date":
@@ -55,19 +61,28 @@ def workshop_zone(name):
 def workshop_export(*, workshop):
     """The whole workshop as plain data for :func:`workshop_file_render`.
 
-    Lists are sorted (sessions and areas by order, questions by order and number,
-    delegations by slug, members by username) so the same database always gives
-    the same file. Every intervention area is included: they are shared.
+    Lists are sorted (sessions, areas and sources by order, questions by order and
+    number, options by order and code, delegations by slug, members by username) so
+    the same database always gives the same file. Every intervention area and
+    financing source is included: they are shared.
     """
     zone = workshop_zone(workshop.time_zone)
     areas = InterventionArea.objects.order_by("order", "code")
-    sessions = workshop.sessions.order_by("order", "day", "code").prefetch_related("questions")
+    sources = FinancingSource.objects.order_by("order", "code")
+    sessions = workshop.sessions.order_by("order", "day", "code").prefetch_related(
+        "questions__options__area"
+    )
     delegations = workshop.delegations.order_by("slug").prefetch_related("memberships__user")
     exported_sessions = []
     for session in sessions:
         entry = _export_entry(session, SESSION_SPEC, zone)
         questions = sorted(session.questions.all(), key=attrgetter("order", "number"))
-        entry["questions"] = [_export_entry(q, QUESTION_SPEC, zone) for q in questions]
+        entry["questions"] = []
+        for question in questions:
+            exported = _export_entry(question, QUESTION_SPEC, zone)
+            options = sorted(question.options.all(), key=attrgetter("order", "code"))
+            exported["options"] = [_export_entry(o, OPTION_SPEC, zone) for o in options]
+            entry["questions"].append(exported)
         exported_sessions.append(entry)
     exported_delegations = []
     for delegation in delegations:
@@ -79,6 +94,9 @@ def workshop_export(*, workshop):
         "format": FORMAT_VERSION,
         "workshop": _export_entry(workshop, WORKSHOP_SPEC, zone),
         "intervention_areas": [_export_entry(area, AREA_SPEC, zone) for area in areas],
+        "financing_sources": [
+            _export_entry(source, FINANCING_SOURCE_SPEC, zone) for source in sources
+        ],
         "sessions": exported_sessions,
         "delegations": exported_delegations,
     }

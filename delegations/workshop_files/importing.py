@@ -11,14 +11,23 @@ from django.utils import timezone, translation
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
-from sessions.models import GuidanceQuestion, InterventionArea, Session, Workshop
+from sessions.models import (
+    FinancingSource,
+    GuidanceQuestion,
+    InterventionArea,
+    QuestionOption,
+    Session,
+    Workshop,
+)
 
 from ..models import Delegation, Membership
 from .export import workshop_zone
 from .schema import (
     AREA_SPEC,
     DELEGATION_SPEC,
+    FINANCING_SOURCE_SPEC,
     MEMBER_SPEC,
+    OPTION_SPEC,
     QUESTION_SPEC,
     SESSION_SPEC,
     WORKSHOP_SPEC,
@@ -44,11 +53,14 @@ class _Plan:
         self.errors = []
         self.steps = []  # (kind, instance, state) with state created/updated/unchanged
 
-    def add(self, kind, instance, path, *, spec=None, values=None, exclude=()):
-        """Assign ``values`` (per ``spec``) to ``instance`` and validate it."""
+    def add(self, kind, instance, path, *, spec=None, values=None, exclude=(), related=None):
+        """Assign ``values`` (per ``spec``) and ``related`` (objects by field name)
+        to ``instance`` and validate it."""
         before = _snapshot(instance) if instance.pk else None
         if spec:
             _assign(instance, spec, values)
+        for name, obj in (related or {}).items():
+            setattr(instance, name, obj)
         translated = _translated_fields(type(instance))
         try:
             # Translated fields are checked per language; the base field only
@@ -74,7 +86,7 @@ def _assign(instance, spec, values):
             for language in translated_languages():
                 text = values[name].get(language) or None
                 setattr(instance, build_localized_fieldname(name, language), text)
-        elif key.kind not in ("list", "mapping") and not key.attr:
+        elif key.kind not in ("list", "mapping", "ref") and not key.attr:
             setattr(instance, name, values[name])
 
 
@@ -123,6 +135,21 @@ def workshop_import(*, data):
             spec=AREA_SPEC,
             values=area,
         )
+    areas = {area.code: area for area in InterventionArea.objects.all()}
+    areas |= {
+        instance.code: instance
+        for kind, instance, _state in plan.steps
+        if kind == "intervention areas"
+    }
+    for index, entry in enumerate(content["financing_sources"]):
+        instance = FinancingSource.objects.filter(code=entry["code"]).first()
+        plan.add(
+            "financing sources",
+            instance or FinancingSource(code=entry["code"]),
+            f"financing_sources[{index}]",
+            spec=FINANCING_SOURCE_SPEC,
+            values=entry,
+        )
     workshop = Workshop.objects.filter(slug=values["slug"]).first() or Workshop()
     plan.add("workshops", workshop, "workshop", spec=WORKSHOP_SPEC, values=values)
     zone = workshop_zone(workshop.time_zone)
@@ -135,14 +162,27 @@ def workshop_import(*, data):
         plan.add("sessions", session, path, spec=SESSION_SPEC, values=entry, exclude=new_workshop)
         for number, question in enumerate(entry["questions"]):
             existing = session.pk and session.questions.filter(number=question["number"]).first()
-            plan.add(
+            question_path = f"{path}.questions[{number}]"
+            instance = plan.add(
                 "questions",
                 existing or GuidanceQuestion(session=session),
-                f"{path}.questions[{number}]",
+                question_path,
                 spec=QUESTION_SPEC,
                 values=question,
                 exclude=[] if session.pk else ["session"],
             )
+            for o_index, option in enumerate(question["options"]):
+                known = instance.pk and instance.options.filter(code=option["code"]).first()
+                known = known or QuestionOption(question=instance)
+                plan.add(
+                    "options",
+                    known,
+                    f"{question_path}.options[{o_index}]",
+                    spec=OPTION_SPEC,
+                    values=option,
+                    related={"area": areas.get(option["area"]) if option["area"] else None},
+                    exclude=["question", "area"] if not instance.pk else ["area"],
+                )
     users = {}
     for index, entry in enumerate(content["delegations"]):
         path = f"delegations[{index}]"

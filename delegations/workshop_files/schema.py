@@ -5,7 +5,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from sessions.models import GuidanceQuestion, InterventionArea, Session, Workshop
+from sessions.models import (
+    FinancingSource,
+    GuidanceQuestion,
+    InterventionArea,
+    QuestionOption,
+    Session,
+    Workshop,
+)
 from sessions.text import clean_typed_text
 
 from ..models import Delegation, Membership
@@ -29,13 +36,15 @@ class WorkshopFileError(Exception):
 
 @dataclass(frozen=True)
 class Key:
-    kind: str  # text, int, date, datetime, choice, translated, languages, list
+    kind: str  # text, int, bool, date, datetime, choice, translated, languages, list, ref
     required: bool = False
     default: object = None
     choices: tuple = ()
     spec: dict | None = None  # the entries of a list
     natural_key: str = ""  # of a list: the entry key that must be unique
     attr: str = ""  # where export reads the value when it is not the key itself
+    # of a ref: the model whose ``code`` the text names, in the file or the database
+    model: type | None = None
 
 
 def _model_key(model, name, kind, *, required=False, **extra):
@@ -66,12 +75,31 @@ AREA_SPEC = {
     "name": _translated(required=True),
     "description": _translated(),
 }
+FINANCING_SOURCE_SPEC = {
+    "code": _model_key(FinancingSource, "code", "text", required=True),
+    "order": _model_key(FinancingSource, "order", "int"),
+    "name": _translated(required=True),
+}
+OPTION_SPEC = {
+    "code": _model_key(QuestionOption, "code", "text", required=True),
+    "order": _model_key(QuestionOption, "order", "int"),
+    "label": _translated(required=True),
+    # The intervention area (by code) an action drafted from this option goes in.
+    "area": Key("ref", model=InterventionArea),
+}
 QUESTION_SPEC = {
     "number": _model_key(GuidanceQuestion, "number", "int", required=True),
     "order": _model_key(GuidanceQuestion, "order", "int"),
     "feeds": _model_key(GuidanceQuestion, "feeds", "choice"),
     "text": _translated(required=True),
     "help_text": _translated(),
+    "kind": _model_key(GuidanceQuestion, "kind", "choice"),
+    "multiple": _model_key(GuidanceQuestion, "multiple", "bool"),
+    "allow_other": _model_key(GuidanceQuestion, "allow_other", "bool"),
+    "option_note_label": _translated(),
+    "financing_columns": _model_key(GuidanceQuestion, "financing_columns", "choice"),
+    "financing_unit": _model_key(GuidanceQuestion, "financing_unit", "choice"),
+    "options": Key("list", default=[], spec=OPTION_SPEC, natural_key="code"),
 }
 SESSION_SPEC = {
     "code": _model_key(Session, "code", "text", required=True),
@@ -102,6 +130,7 @@ FILE_SPEC = {
     "format": Key("int", default=FORMAT_VERSION, choices=(FORMAT_VERSION,)),
     "workshop": Key("mapping", required=True, spec=WORKSHOP_SPEC),
     "intervention_areas": Key("list", default=[], spec=AREA_SPEC, natural_key="code"),
+    "financing_sources": Key("list", default=[], spec=FINANCING_SOURCE_SPEC, natural_key="code"),
     "sessions": Key("list", default=[], spec=SESSION_SPEC, natural_key="code"),
     "delegations": Key("list", default=[], spec=DELEGATION_SPEC, natural_key="slug"),
 }
@@ -152,7 +181,11 @@ def _check_value(value, key, path, errors):
         if isinstance(value, bool) or not isinstance(value, int):
             errors.append(f"{path}: expected an integer, got {_type_name(value)}")
             return None
-    elif key.kind in ("text", "choice"):
+    elif key.kind == "bool":
+        if not isinstance(value, bool):
+            errors.append(f"{path}: expected true or false, got {_type_name(value)}")
+            return None
+    elif key.kind in ("text", "choice", "ref"):
         value = _check_text(value, path, errors)
     elif key.kind == "date":
         value = _check_date(value, path, errors)
@@ -319,6 +352,38 @@ def _check_delegation_languages(content, errors):
             )
 
 
+def _check_question_kinds(content, errors):
+    """A choose-from-a-list question has options; no other kind has any."""
+    for s_index, session in enumerate(content["sessions"] or ()):
+        for q_index, question in enumerate((session or {}).get("questions") or ()):
+            if not question:
+                continue
+            path = f"sessions[{s_index}].questions[{q_index}]"
+            is_choice = question.get("kind") == GuidanceQuestion.Kind.CHOICE
+            if is_choice and not question.get("options"):
+                errors.append(f"{path}.options: a choose-from-a-list question needs options")
+            elif not is_choice and question.get("options"):
+                errors.append(
+                    f"{path}.options: only a question of kind "
+                    f"{GuidanceQuestion.Kind.CHOICE.value!r} has options"
+                )
+
+
+def _check_references(content, errors):
+    """Each option's area is an intervention area of the file or of the database."""
+    known = {area["code"] for area in content["intervention_areas"] or () if area}
+    known |= set(InterventionArea.objects.values_list("code", flat=True))
+    for s_index, session in enumerate(content["sessions"] or ()):
+        for q_index, question in enumerate((session or {}).get("questions") or ()):
+            for o_index, option in enumerate((question or {}).get("options") or ()):
+                code = option and option.get("area")
+                if code and code not in known:
+                    errors.append(
+                        f"sessions[{s_index}].questions[{q_index}].options[{o_index}].area: "
+                        f"{code!r} is not an intervention area of the file or of the portal"
+                    )
+
+
 def workshop_file_validate(data):
     """The content of a parsed file with defaults filled in; ``WorkshopFileError``
     listing every problem by key path when it does not follow the format.
@@ -332,6 +397,8 @@ def workshop_file_validate(data):
     cleaned = _check_mapping(data, FILE_SPEC, "", errors)
     if not errors:
         _check_delegation_languages(cleaned, errors)
+        _check_question_kinds(cleaned, errors)
+        _check_references(cleaned, errors)
     if errors:
         raise WorkshopFileError(errors)
     return cleaned

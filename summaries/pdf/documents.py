@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from delegations.models import Delegation
+from sessions import kinds
 from sessions.i18n import Localized, localized
 from sessions.models import GuidanceQuestion, Session
 
@@ -50,6 +51,7 @@ class AnswerEntry:
     discussed: bool
     text: str  # as the delegation wrote it
     language: str  # the language the answer is written in ("" if unknown)
+    shown: kinds.Display | None = None  # a structured answer as its rows read
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,15 @@ class PlanDocument:
         return tuple(result)
 
 
+def structured_display(question, answer, language):
+    """What a PDF prints for a structured ``answer`` (labels in ``language``), or
+    ``None`` for free text and for an answer with nothing in it."""
+    if answer is None or not kinds.is_structured(question) or kinds.is_empty(question, answer.data):
+        return None
+    with translation.override(language):
+        return kinds.display(question, answer.data)
+
+
 def _source(answer):
     if answer is None:
         return None
@@ -314,11 +325,12 @@ def plan_document(*, delegation, language=None, now=None):
 
     answers = (
         Answer.objects.filter(summary__delegation=delegation)
-        .filter(Q(discussed=True) | ~Q(text=""))
+        .filter(Q(discussed=True) | ~Q(text="") | ~Q(data={}))
         # What members see is what the PDFs show: no draft session, as in
         # delegations.permissions.sessions_visible_to(as_member=True).
         .exclude(summary__session__status=Session.Status.DRAFT)
         .select_related("summary__session", "question")
+        .prefetch_related("question__options")
         .order_by(
             "summary__session__order",
             "summary__session__day",
@@ -340,6 +352,7 @@ def plan_document(*, delegation, language=None, now=None):
                 discussed=answer.discussed,
                 text=answer.text,
                 language=answer.language,
+                shown=structured_display(answer.question, answer, language),
             )
         )
 

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from delegations.models import Delegation
+from sessions import kinds
 from sessions.i18n import Localized, localized
 from sessions.models import Session
 from workshop_portal.pdf import (
@@ -30,6 +31,7 @@ from workshop_portal.pdf import (
 )
 
 from ..models import Answer, Summary
+from .documents import structured_display
 
 TEMPLATE = "summaries/pdf/summary.html"
 CSS_FILE = Path(__file__).resolve().parent.parent / "templates" / "summaries" / "pdf" / "pdf.css"
@@ -44,6 +46,8 @@ class SummaryAnswer:
     discussed: bool
     text: str  # as the delegation wrote it
     language: str  # the language the answer is written in ("" if unknown)
+    # A structured answer as its rows read (``sessions.kinds.Display``), else None.
+    shown: kinds.Display | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def summary_document(*, delegation, session, language=None, now=None):
     if summary is not None:
         answers = {a.question_id: a for a in Answer.objects.filter(summary=summary).order_by()}
     entries = []
-    for question in session.questions.order_by("order", "number"):
+    for question in session.questions.order_by("order", "number").prefetch_related("options"):
         answer = answers.get(question.pk)
         entries.append(
             SummaryAnswer(
@@ -121,6 +125,7 @@ def summary_document(*, delegation, session, language=None, now=None):
                 discussed=bool(answer and answer.discussed),
                 text=answer.text.strip() if answer else "",
                 language=answer.language if answer else "",
+                shown=structured_display(question, answer, language),
             )
         )
     submitted = summary is not None and summary.is_submitted

@@ -222,7 +222,7 @@ def merged_timeline(question, entries):
     by_month = {}
     listing = 0
     for delegation, answer in entries:
-        rows = kinds.milestone_rows(answer.data if answer else {})
+        rows = kinds.milestones_by_month(answer.data if answer else {})
         listing += bool(rows)
         language = (answer.language if answer else "") or delegation.language
         for row in rows:

@@ -60,11 +60,15 @@ def _display_values(model, records, names, language, fallbacks):
         for area in InterventionArea.objects.filter(pk__in=area_ids - {None})
     }
     action_ids = {getattr(r, "action_id", None) for r in records if "action" in names}
-    actions = dict(
-        model._meta.get_field("action").related_model.objects.filter(
-            pk__in=action_ids - {None}
-        ).values_list("pk", "title")
-    ) if "action" in names else {}
+    actions = (
+        dict(
+            model._meta.get_field("action")
+            .related_model.objects.filter(pk__in=action_ids - {None})
+            .values_list("pk", "title")
+        )
+        if "action" in names
+        else {}
+    )
 
     def display(record, name):
         field = fields[name]
@@ -94,9 +98,9 @@ def versions(row, names, *, language, fallbacks=(), long_fields=()):
         for name in names:
             label = str(capfirst(model._meta.get_field(name).verbose_name))
             changed = previous is not None and previous[name] != values[name]
-            segments = text_diff(previous[name], values[name]) if changed and (
-                name in long_fields
-            ) else ()
+            segments = (
+                text_diff(previous[name], values[name]) if changed and (name in long_fields) else ()
+            )
             fields.append(FieldVersion(name, label, values[name], changed, segments))
         result.append(
             Version(record=record, fields=tuple(fields), is_current=record.version == row.version)

@@ -432,7 +432,7 @@ class AnswerColumn:
 def _milestone_lines(data):
     """A milestones answer as one cell: "M6 – milestone (responsible)" per line."""
     lines = []
-    for row in kinds.milestone_rows(data):
+    for row in kinds.milestones_by_month(data):
         month = f"M{row.month}" if row.month else _("No month")
         who = f" ({row.responsible})" if row.responsible else ""
         lines.append(f"{month} – {row.milestone}{who}")
@@ -443,30 +443,37 @@ def answer_columns(question, *, sources=()):
     """The columns that show an answer to ``question``, in the active language.
 
     Every question has the answer as written: the text of a free-text question, the
-    readable lines of a structured one (milestones: "M6 – milestone (responsible)"
-    per line). A structured question adds its own columns, headed by its number so
-    that they never mix with another question's: a choice one per option (1 chosen,
-    0 not, blank without an answer), its note when the question asks for one and
-    "other"; a financing mix today and target per source and their totals, as
-    numbers (and the currency of amounts). ``sources``: the financing sources.
+    rows of a structured one as they read (``sessions.kinds.as_text``, as in the
+    PDFs), then any text. A structured question adds its own columns, headed by its
+    number so that they never mix with another question's: a choice one per option
+    (1 chosen, 0 not, blank without an answer), its note when the question asks for
+    one and "other"; a financing mix today and target per source and their totals,
+    as numbers (and the currency of amounts); milestones one cell with a line
+    "M6 – milestone (responsible)" each. ``sources``: the financing sources.
     """
     answer_header = _label(Answer, "text")
-    if question.kind == GuidanceQuestion.Kind.MILESTONES:
-        return (
-            AnswerColumn(
-                answer_header, lambda answer: _milestone_lines(answer.data) if answer else ""
-            ),
-        )
     if not kinds.is_structured(question):
         return (AnswerColumn(answer_header, lambda answer: answer.text if answer else ""),)
 
     def written(answer):
-        return kinds.as_text(question, answer.data, sources=sources) if answer else ""
+        # The structured answer as its rows read (sessions.kinds), then any text.
+        if answer is None:
+            return ""
+        shown = kinds.as_text(question, answer.data, sources=sources)
+        return "\n".join(part for part in (shown, answer.text) if part)
 
     def header(*labels):
         return f"{question.number}. " + " · ".join(str(label) for label in labels)
 
     columns = [AnswerColumn(answer_header, written)]
+    if question.kind == GuidanceQuestion.Kind.MILESTONES:
+        columns.append(
+            AnswerColumn(
+                header(_("Milestones")),
+                lambda answer: _milestone_lines(answer.data) if answer else "",
+            )
+        )
+        return tuple(columns)
     if question.kind == GuidanceQuestion.Kind.CHOICE:
 
         def chosen(code):

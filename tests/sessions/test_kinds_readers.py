@@ -1,5 +1,5 @@
 """Reading one structured answer for the organisers' counts, mixes and timelines
-(``sessions.kinds``: choice_value, financing_value, milestone_rows), and the
+(``sessions.kinds``: choice_value, financing_value, milestones_by_month), and the
 financing sources handed to ``display`` so that many answers cost one query."""
 
 from decimal import Decimal
@@ -49,8 +49,8 @@ def test_financing_value_total_of_an_empty_column_is_none():
     assert kinds.financing_value({}).total("today") is None
 
 
-def test_milestone_rows_come_by_month_without_month_last():
-    rows = kinds.milestone_rows(
+def test_milestones_by_month_come_by_month_without_month_last():
+    rows = kinds.milestones_by_month(
         {
             "rows": [
                 {"key": "a", "milestone": "Consensus", "month": None, "responsible": ""},

@@ -388,3 +388,22 @@ def test_session_page_shows_each_kind_in_the_page_language(
     for text in ("Société vieillissante", "Pourquoi c’est urgent", "Bailleurs de fonds"):
         assert text in response.text
     assert 'name="q4-month__' in response.text
+
+
+def test_preview_shows_each_kind_read_only(
+    client, facilitator, choice_question, financing_question, milestones_question
+):
+    client.force_login(facilitator)
+    session = choice_question.session
+    response = client.get(
+        reverse(
+            "summaries:session_preview",
+            kwargs={"workshop": session.workshop.slug, "session": session.code},
+        )
+        + "?lang=fr"
+    )
+    assert response.status_code == 200
+    assert "Gestion des déchets" in response.text
+    assert 'name="q1-chosen" value="waste" id="id_q1-chosen-waste"  disabled' in response.text
+    assert 'id="id_q2-today__donors"' in response.text
+    assert 'name="q4-month__' in response.text

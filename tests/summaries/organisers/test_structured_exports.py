@@ -172,9 +172,19 @@ def test_financing_in_amounts_has_its_currency(client, organiser, room):
 def test_milestones_read_one_per_line_with_their_month(client, organiser, room):
     client.force_login(organiser)
     rows = read_csv(client.get(url("csv")))
-    assert [by_header(rows, name, 3, ["Answer"]) for name in ("Senegal", "Tỉnh Điện Biên")] == [
+    assert [
+        by_header(rows, name, 3, ["3. Milestones"]) for name in ("Senegal", "Tỉnh Điện Biên")
+    ] == [
         ["M3 – Ligne budgétaire (MSAS)\nNo month – Consensus"],
         ["M12 – Đánh giá (Sở Y tế)"],
+    ]
+
+
+def test_milestones_answer_reads_as_in_the_pdfs(client, organiser, room):
+    client.force_login(organiser)
+    rows = read_csv(client.get(url("csv")))
+    assert by_header(rows, "Senegal", 3, ["Answer"]) == [
+        "Month 3: Ligne budgétaire (MSAS)\nNo month: Consensus"
     ]
 
 
