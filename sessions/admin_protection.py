@@ -94,8 +94,8 @@ def source_in_use(source):
 
 def _in_use_message(obj, count):
     return _(
-        "“%(object)s” was not deleted and its code was not changed: %(count)s answers of "
-        "delegations hold it. Change its label instead."
+        "“%(object)s” was not deleted and its code was not changed: delegations' answers "
+        "hold it (answers: %(count)s). Change its label instead."
     ) % {"object": obj, "count": count}
 
 

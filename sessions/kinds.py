@@ -281,9 +281,13 @@ def _month(value, name):
 
 
 def _as_list(value):
+    """A list field as posted: one value per control, or the values joined by commas
+    in one (autosave's hidden list of ticked options); empty values left out. Codes
+    and row keys never hold a comma."""
     if value is None:
         return []
-    return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+    values = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+    return [part for v in values for part in v.split(",") if part]
 
 
 def field_names_posted(question, posted):

@@ -5,6 +5,7 @@ would orphan delegations' answers refused."""
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import translation
 
 from sessions.models import FinancingSource, GuidanceQuestion, QuestionOption
 from sessions.services import session_duplicate
@@ -39,10 +40,11 @@ def test_option_chosen_by_a_delegation_cannot_be_deleted_inline(
         waste.pk,
         QuestionOption,
     )
-    assert not formset.is_valid()
+    with translation.override("en"):
+        assert not formset.is_valid()
     assert formset.non_form_errors() == [
-        "“Waste management” was not deleted and its code was not changed: 1 answers of "
-        "delegations hold it. Change its label instead."
+        "“Waste management” was not deleted and its code was not changed: delegations' "
+        "answers hold it (answers: 1). Change its label instead."
     ]
 
 

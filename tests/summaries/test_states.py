@@ -25,9 +25,7 @@ def test_nothing_written_is_not_started(delegation_a, session, day3):
     assert states(delegation_a, session, day3) == [("not_started", 0), ("not_started", 0)]
 
 
-def test_answers_make_a_draft_and_submitting_makes_it_submitted(
-    delegation_a, session, member_a
-):
+def test_answers_make_a_draft_and_submitting_makes_it_submitted(delegation_a, session, member_a):
     answer = services.answer_save(
         delegation=delegation_a,
         question=session.questions.get(number=1),
