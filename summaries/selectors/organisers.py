@@ -262,7 +262,8 @@ def question_comparison(*, workshop, session_code, number, filters=DelegationFil
         if answer is None:
             return ""
         if kinds.is_structured(question):
-            return kinds.as_text(question, answer.data, sources=sources)
+            shown = kinds.as_text(question, answer.data, sources=sources)
+            return "\n".join(part for part in (shown, answer.text.strip()) if part)
         return answer.text.strip()
 
     fallbacks = (workshop.default_language,)
