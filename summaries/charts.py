@@ -144,7 +144,7 @@ def stacked_bars_svg(*, chart_id, title, legend, rows, scale=100, unit="%", desc
                 if not value:
                     continue
                 part = room * float(value) / scale
-                shown = f"{_number(value)}{unit}"
+                shown = f"{_number(round(float(value), 1))}{unit}"  # as the page's table
                 parts.append(
                     f"<g><title>{escape(legend[index])}: {escape(shown)}</title>"
                     f'<rect x="{x:.1f}" y="{y + 2}" width="{max(part - 2, 1):.1f}" '

@@ -232,3 +232,15 @@ def test_timeline_is_tall_enough_for_its_lines():
     root = parse(timeline_svg(chart_id="m", title="Milestones", months=months()))
     last_line = max(float(text.get("y")) for text in root.iter(f"{SVG}text"))
     assert last_line < float(root.get("height"))
+
+
+def test_stacked_bars_write_shares_with_one_decimal():
+    root = parse(
+        stacked_bars_svg(
+            chart_id="f",
+            title="t",
+            legend=["a", "b"],
+            rows=[StackedRow("r", (StackedBar("Today", (100 / 3, 200 / 3)),))],
+        )
+    )
+    assert texts(root)[3:5] == ["33.3%", "66.7%"]
