@@ -14,6 +14,7 @@ are cut with "…" (the whole label is in the mark's ``<title>`` and in the tabl
 page shows under each chart).
 """
 
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -34,7 +35,8 @@ ROW_HEIGHT = 40
 
 
 def _cut(text, limit=LABEL_MAX_CHARS):
-    text = " ".join(str(text).split())
+    # One line; no-break spaces stay (French "Aujourd'hui : 100 %").
+    text = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -91,11 +93,12 @@ def bar_chart_svg(*, title, bars, width=560, chart_id="bar-chart", description="
 @dataclass(frozen=True)
 class StackedBar:
     """One bar of a stacked chart: its name ("Today"), one value per part of the
-    legend (``None`` when not given), and the text written after it (its total)."""
+    legend (``None`` when not given), and the text written after it (its name and
+    total, as the caller's language writes them: "Today: 100 %"; its name if none)."""
 
     label: str
     values: tuple
-    total_text: str = ""
+    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,7 @@ def stacked_bars_svg(*, chart_id, title, legend, rows, scale=100, unit="%", desc
                 parts.append(
                     f'<rect x="0" y="{y + 2}" width="1" height="16" fill="{EMPTY}"></rect>'
                 )
-            after = f"{bar.label}: {bar.total_text}" if bar.total_text else str(bar.label)
+            after = bar.caption or str(bar.label)
             parts.append(
                 f'<text x="{min(x, room) + 6:.1f}" y="{y + 14}" font-size="12" '
                 f'fill="{MUTED}">{escape(_cut(after, 40))}</text></g>'

@@ -273,6 +273,10 @@ def _choice_chart(figures, chart_id):
     )
 
 
+def _caption(column, text):
+    return _("%(column)s: %(text)s") % {"column": kinds.column_label(column), "text": text}
+
+
 def _financing_chart(figures, chart_id):
     def total(line, column):
         if column.total is None:
@@ -282,14 +286,20 @@ def _financing_chart(figures, chart_id):
 
     # A column nobody (or this delegation) entered draws no bar.
     average = tuple(
-        charts.StackedBar(kinds.column_label(column), values, _delegations(counted))
+        charts.StackedBar(
+            kinds.column_label(column), values, _caption(column, _delegations(counted))
+        )
         for column, values, counted in figures.averages
         if counted
     )
     rows = [charts.StackedRow(_("Average"), average)] if average else []
     for line in figures.lines:
         bars = tuple(
-            charts.StackedBar(kinds.column_label(column.column), column.shares, total(line, column))
+            charts.StackedBar(
+                kinds.column_label(column.column),
+                column.shares,
+                _caption(column.column, total(line, column)),
+            )
             for column in line.columns
             if column.total is not None
         )

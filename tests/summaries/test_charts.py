@@ -118,8 +118,8 @@ def financing_svg(**kwargs):
             StackedRow(
                 "Senegal",
                 (
-                    StackedBar("Today", (20, 70, 10), "100%"),
-                    StackedBar("Target", (60, 30, None), "90%"),
+                    StackedBar("Today", (20, 70, 10), "Today: 100%"),
+                    StackedBar("Target", (60, 30, None), "Target: 90%"),
                 ),
             )
         ],
@@ -168,7 +168,7 @@ def test_stacked_bars_leave_the_figure_out_of_a_part_too_narrow_for_it():
             chart_id="f",
             title="t",
             legend=["a", "b"],
-            rows=[StackedRow("r", (StackedBar("Today", (1, 99), "100%"),))],
+            rows=[StackedRow("r", (StackedBar("Today", (1, 99), "Today: 100%"),))],
         )
     )
     assert texts(root)[3:] == ["99%", "Today: 100%"]
@@ -235,12 +235,17 @@ def test_timeline_is_tall_enough_for_its_lines():
 
 
 def test_stacked_bars_write_shares_with_one_decimal():
-    root = parse(
-        stacked_bars_svg(
+    with translation.override("en"):
+        svg = stacked_bars_svg(
             chart_id="f",
             title="t",
             legend=["a", "b"],
             rows=[StackedRow("r", (StackedBar("Today", (100 / 3, 200 / 3)),))],
         )
-    )
+    root = parse(svg)
     assert texts(root)[3:5] == ["33.3%", "66.7%"]
+
+
+def test_labels_keep_their_no_break_spaces():
+    root = parse(bar_chart_svg(title="t", bars=[("Aujourd'hui\xa0: 100\xa0%", 1)]))
+    assert texts(root)[0] == "Aujourd'hui\xa0: 100\xa0%"

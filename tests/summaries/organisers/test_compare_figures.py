@@ -215,3 +215,17 @@ def test_financing_chart_draws_only_the_columns_entered(client, organiser, works
         ["Today: 100 %", "Target: 50 %"],
         ["Today: 100 %"],
     ]
+
+
+def test_financing_chart_captions_in_french(client, organiser, workshop, room_session):
+    (delegation,) = make_delegations(workshop, 1)
+    store_answer(
+        delegation, room_session.questions.get(number=2), {"rows": {"donors": {"today": 100}}}
+    )
+    client.force_login(organiser)
+    client.cookies["django_language"] = "fr"
+    svg = chart(client.get(compare_url(2)).text)
+    assert [html.unescape(t) for t in re.findall(r'fill="#495057">([^<]*)</text>', svg)] == [
+        "Aujourd'hui\xa0: 1 délégation",
+        "Aujourd'hui\xa0: 100 %",
+    ]
