@@ -325,6 +325,12 @@ class FinancingAnswerForm(StructuredAnswerForm):
     def flag(self):
         return kinds.financing_flag(self.question, self.stored)
 
+    @property
+    def totals(self):
+        """The saved total of each column (formatted), or ``()`` when nothing is saved."""
+        totals = kinds.display(self.question, self.stored).totals
+        return totals[1:-1] if totals else ()
+
 
 def _number_text(value):
     if value is None:

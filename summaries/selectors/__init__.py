@@ -87,7 +87,9 @@ class SummaryPage:
 
     @property
     def answered_count(self):
-        return sum(1 for q in self.questions if q.answer and q.answer.text.strip())
+        return sum(
+            1 for q in self.questions if q.answer and (q.answer.text.strip() or q.answer.data)
+        )
 
 
 def session_preview(*, session, language):

@@ -29,7 +29,7 @@ from ..models import ActionItem, ActionPlan, Answer, Summary, TARequest
 class WorkState:
     session: Session | None  # None: the plan of a workshop without a Day 3 session
     state: str
-    answered: int = 0  # answers with text (group work)
+    answered: int = 0  # answers written: text or a structured answer (group work)
     questions: int = 0
     words: int = 0
     actions: int = 0  # live plan items (action planning)
@@ -50,7 +50,8 @@ class WorkState:
 
 def _summary_state(session, summary):
     answers = list(summary.answers.all()) if summary else []
-    written = [answer for answer in answers if answer.text.strip()]
+    # Written: a text, or a structured answer (options, shares, milestones) in ``data``.
+    written = [answer for answer in answers if answer.text.strip() or answer.data]
     edits = [(a.edited_at, a.edited_by.get_username() if a.edited_by else "") for a in answers]
     if summary is not None and summary.version > 1:  # participants or rapporteur saved
         edits.append((summary.updated_at, ""))
@@ -110,7 +111,7 @@ def work_states(*, delegations, sessions):
             Prefetch(
                 "answers",
                 queryset=Answer.objects.only(
-                    "summary_id", "text", "language", "edited_at", "edited_by"
+                    "summary_id", "text", "data", "language", "edited_at", "edited_by"
                 ).select_related("edited_by"),
             )
         )

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from summaries import services
 from summaries.models import Answer
+from summaries.selectors.states import work_states
 
 from .conftest import save
 
@@ -408,3 +409,13 @@ def test_preview_shows_each_kind_read_only(
     assert re.search(r'<input [^>]*value="waste" [^>]*disabled>', response.text)
     assert 'id="id_q2-today__donors"' in response.text
     assert 'name="q4-month__' in response.text
+
+
+def test_a_delegation_that_only_ticked_options_is_no_longer_not_started(
+    delegation_a, member_a, choice_question
+):
+    save(delegation_a, choice_question, member_a, {"chosen": ["waste"]}, discussed=False)
+    state = work_states(delegations=[delegation_a], sessions=[choice_question.session])[
+        (delegation_a.pk, choice_question.session.pk)
+    ]
+    assert (state.state, state.answered) == ("draft", 1)
