@@ -419,7 +419,8 @@ def normalise(question, data):
 
 
 def is_empty(question, data):
-    return not from_fields(question, to_fields(question, data or {}))
+    # No list of sources needed: the rows ``data`` holds are all that can be filled.
+    return not from_fields(question, to_fields(question, data or {}, sources=()))
 
 
 # --- reading: the financing check and what PDFs and exports print ----------------------
@@ -488,7 +489,7 @@ class Display:
 def display(question, data, *, sources=None):
     """The rows to print for ``data`` (read option labels and source names in the
     active language: callers wrap it in ``translation.override``). ``sources``: the
-    financing sources when the caller has them already (one query for many answers)."""
+    financing sources, when the caller has read them once for many answers."""
     data = data or {}
     if question.kind == Kind.CHOICE:
         labels = {option.code: option.label for option in options(question)}

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -275,13 +275,25 @@ class PlanDocument:
         return tuple(result)
 
 
-def structured_display(question, answer, language):
+def structured_display(question, answer, language, *, sources=None):
     """What a PDF prints for a structured ``answer`` (labels in ``language``), or
     ``None`` for free text and for an answer with nothing in it."""
     if answer is None or not kinds.is_structured(question) or kinds.is_empty(question, answer.data):
         return None
     with translation.override(language):
-        return kinds.display(question, answer.data)
+        return kinds.display(question, answer.data, sources=sources)
+
+
+def structured_context(questions):
+    """Read once what the structured answers to ``questions`` print (their options,
+    the financing sources): no query for a document without such answers."""
+    questions = list(questions)
+    prefetch_related_objects(
+        [q for q in questions if q.kind == GuidanceQuestion.Kind.CHOICE], "options"
+    )
+    if any(q.kind == GuidanceQuestion.Kind.FINANCING for q in questions):
+        return kinds.financing_sources()
+    return None
 
 
 def _source(answer):
@@ -330,7 +342,6 @@ def plan_document(*, delegation, language=None, now=None):
         # delegations.permissions.sessions_visible_to(as_member=True).
         .exclude(summary__session__status=Session.Status.DRAFT)
         .select_related("summary__session", "question")
-        .prefetch_related("question__options")
         .order_by(
             "summary__session__order",
             "summary__session__day",
@@ -339,6 +350,8 @@ def plan_document(*, delegation, language=None, now=None):
             "question__number",
         )
     )
+    answers = list(answers)
+    sources = structured_context(answer.question for answer in answers)
     sessions = {}
     for answer in answers:
         summary = answer.summary
@@ -352,7 +365,7 @@ def plan_document(*, delegation, language=None, now=None):
                 discussed=answer.discussed,
                 text=answer.text,
                 language=answer.language,
-                shown=structured_display(answer.question, answer, language),
+                shown=structured_display(answer.question, answer, language, sources=sources),
             )
         )
 

@@ -31,7 +31,7 @@ from workshop_portal.pdf import (
 )
 
 from ..models import Answer, Summary
-from .documents import structured_display
+from .documents import structured_context, structured_display
 
 TEMPLATE = "summaries/pdf/summary.html"
 CSS_FILE = Path(__file__).resolve().parent.parent / "templates" / "summaries" / "pdf" / "pdf.css"
@@ -116,7 +116,9 @@ def summary_document(*, delegation, session, language=None, now=None):
     if summary is not None:
         answers = {a.question_id: a for a in Answer.objects.filter(summary=summary).order_by()}
     entries = []
-    for question in session.questions.order_by("order", "number").prefetch_related("options"):
+    questions = list(session.questions.order_by("order", "number"))
+    sources = structured_context(q for q in questions if q.pk in answers)
+    for question in questions:
         answer = answers.get(question.pk)
         entries.append(
             SummaryAnswer(
@@ -125,7 +127,7 @@ def summary_document(*, delegation, session, language=None, now=None):
                 discussed=bool(answer and answer.discussed),
                 text=answer.text.strip() if answer else "",
                 language=answer.language if answer else "",
-                shown=structured_display(question, answer, language),
+                shown=structured_display(question, answer, language, sources=sources),
             )
         )
     submitted = summary is not None and summary.is_submitted

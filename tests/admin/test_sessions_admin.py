@@ -141,6 +141,7 @@ def test_session_change_saves_translated_question(facilitator_client, session, s
             "questions-0-number": "1",
             "questions-0-order": "1",
             "questions-0-feeds": "nothing",
+            "questions-0-kind": "text",
             "questions-0-text_en": "Question 1 in English?",
             "questions-0-text_vi": "Câu hỏi 1 bằng tiếng Việt?",
         }

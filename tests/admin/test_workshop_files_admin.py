@@ -89,7 +89,8 @@ def test_import_reports_what_it_created(facilitator_client, staff_groups):
         "questions: 3 created, 0 updated, 0 unchanged; "
         "delegations: 2 created, 0 updated, 0 unchanged; "
         "users: 2 created, 0 updated, 0 unchanged; "
-        "memberships: 2 created, 0 updated, 0 unchanged."
+        "memberships: 2 created, 0 updated, 0 unchanged; "
+        "financing sources: 0 created, 0 updated, 6 unchanged."
     ]
 
 
