@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from delegations.models import Delegation
+from sessions import kinds
 from sessions.i18n import Localized, localized
 from sessions.models import GuidanceQuestion, Session
 
@@ -36,6 +37,14 @@ class QuestionView:
     conflict: Answer | None = None
     language: str = ""  # the page's content language (option labels, source names)
     bound_form: object = None  # after a refused plain form post: the posted form
+
+    @property
+    def conflict_text(self):
+        """After a refused plain post of a structured answer: the saved answer as it
+        reads (chosen options, shares, milestones), to show beside what was typed."""
+        if self.conflict is None or not kinds.is_structured(self.question):
+            return ""
+        return kinds.as_text(self.question, self.conflict.data)
 
     @property
     def form(self):

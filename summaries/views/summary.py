@@ -224,9 +224,10 @@ def summary_page(request, workshop, delegation, session):
 
 
 def _shown_form(posted, question_view):
-    """After a refused post: the posted form of a structured answer (what was typed
-    stays in the controls), but not after a conflict, which shows the saved answer."""
-    if question_view.question.kind == "text" or question_view.number in posted.conflicts:
+    """After a refused post: the posted form of a structured answer, so what was typed
+    stays in the controls (after a conflict too, beside the saved answer, with the
+    version updated as for a text)."""
+    if question_view.question.kind == "text":
         return None
     return posted.forms.get(question_view.number)
 

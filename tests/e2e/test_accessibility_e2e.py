@@ -21,7 +21,13 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from delegations.services import staff_groups_ensure
-from sessions.models import GuidanceQuestion, Session, Workshop
+from sessions.models import (
+    FinancingSource,
+    GuidanceQuestion,
+    QuestionOption,
+    Session,
+    Workshop,
+)
 from summaries import services
 from summaries.models import Bundle, TARequest
 
@@ -54,12 +60,44 @@ def _answer(delegation, question, text, user, base_version=0):
     )
 
 
+def _question_kinds(session, delegation, user):
+    """Questions 2 to 4 ask for each structured kind, each answered (issue 11)."""
+    # A transactional test's database has lost the sources the migration wrote.
+    FinancingSource.objects.get_or_create(code="donors", defaults={"name_en": "Donors"})
+    kinds = {2: "choice", 3: "financing", 4: "milestones"}
+    for number, kind in kinds.items():
+        question = session.questions.get(number=number)
+        question.kind = kind
+        question.option_note_label_en = "Why it is urgent" if kind == "choice" else ""
+        question.allow_other = kind == "choice"
+        question.financing_columns = "both"
+        question.save()
+    choice = session.questions.get(number=2)
+    for order, (code, label) in enumerate([("ageing", "Ageing society"), ("waste", "Waste")]):
+        QuestionOption.objects.create(question=choice, code=code, label_en=label, order=order)
+    posted = {
+        2: {"chosen": ["waste"], "note__waste": "Flooding"},
+        3: {"today__donors": "60", "target__donors": "40"},
+        4: {"rows": ["aa11"], "milestone__aa11": "Budget line", "month__aa11": "9"},
+    }
+    for number, values in posted.items():
+        services.answer_save(
+            delegation=delegation,
+            question=session.questions.get(number=number),
+            data=services.AnswerInput(
+                text="", discussed=True, language="fr", base_version=0, posted=values
+            ),
+            user=user,
+        )
+
+
 @pytest.fixture
 def portal_pages(workshop, session, delegation_a, delegation_b, member_a, organiser, facilitator):
     """Every page of the portal, each with the user who sees it."""
     first = session.questions.get(number=1)
     answer = _answer(delegation_a, first, "Le budget dépend des partenaires.", member_a)
     _answer(delegation_a, first, "Le budget dépend des partenaires et de l'État.", member_a, 1)
+    _question_kinds(session, delegation_a, member_a)
 
     submitted = Session.objects.create(
         workshop=workshop,

@@ -419,3 +419,58 @@ def test_a_delegation_that_only_ticked_options_is_no_longer_not_started(
         (delegation_a.pk, choice_question.session.pk)
     ]
     assert (state.state, state.answered) == ("draft", 1)
+
+
+def test_plain_post_conflict_keeps_what_was_typed_beside_the_saved_answer(
+    client, member_a, delegation_a, financing_question
+):
+    save(delegation_a, financing_question, member_a, {"today__donors": "70"})
+    client.force_login(member_a)
+    data = {
+        "details-version": 0,
+        "q2-version": 0,
+        "q2-language": "fr",
+        "q2-today__donors": "65",
+    }
+    response = client.post(url("summary", delegation_a, financing_question.session), data)
+    assert response.status_code == 200
+    assert 'id="id_q2-today__donors" data-field="today__donors" value="65"' in response.text
+    assert 'name="q2-version" value="1"' in response.text
+    assert "Donors: Today 70 %" in response.text
+    assert Answer.objects.get().data["rows"]["donors"]["today"] == 70
+
+
+@pytest.mark.parametrize(
+    ("fixture", "payload"),
+    [
+        ("financing_question", {"today__donors": "NaN"}),
+        ("financing_question", {"today__donors": "1e999"}),
+        ("financing_question", {"today__nowhere": "5"}),
+        ("financing_question", {"currency": "EURO"}),
+        ("financing_question", {"currency": "€€€"}),
+        ("milestones_question", {"month__ZZ": "3"}),
+        ("milestones_question", {"rows": "a" * 40}),
+        ("milestones_question", {"rows": ",".join(f"r{n}" for n in range(60))}),
+        ("milestones_question", {"rows": "aa11", "month__aa11": "-1"}),
+        ("choice_question", {"note__nope": "x"}),
+        ("choice_question", {"other": "x" * 2001}),
+    ],
+)
+def test_hostile_structured_input_gets_a_400_with_a_message(
+    request, client, member_a, delegation_a, fixture, payload
+):
+    question = request.getfixturevalue(fixture)
+    client.force_login(member_a)
+    response = autosave(client, delegation_a, question, {**payload, "version": 0})
+    assert (response.status_code, bool(response.json()["error"])) == (400, True)
+    assert not Answer.objects.exists()
+
+
+def test_an_option_ticked_many_times_is_chosen_once(
+    client, member_a, delegation_a, choice_question
+):
+    client.force_login(member_a)
+    response = autosave(
+        client, delegation_a, choice_question, {"chosen": ["waste"] * 500, "version": 0}
+    )
+    assert (response.status_code, Answer.objects.get().data["chosen"]) == (200, ["waste"])
