@@ -84,10 +84,6 @@ def column_label(column):
 # --- flattening ------------------------------------------------------------------------
 
 
-def empty_data(question):
-    return {}
-
-
 def to_fields(question, data, *, sources=None):
     """The flattened value of ``data`` (an answer's ``data``, maybe ``{}``): every
     control the question has, plus any entry ``data`` holds for an option or source
