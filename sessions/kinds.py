@@ -84,10 +84,6 @@ def column_label(column):
 # --- flattening ------------------------------------------------------------------------
 
 
-def empty_data(question):
-    return {}
-
-
 def to_fields(question, data, *, sources=None):
     """The flattened value of ``data`` (an answer's ``data``, maybe ``{}``): every
     control the question has, plus any entry ``data`` holds for an option or source
@@ -559,9 +555,9 @@ def display(question, data, *, sources=None):
     return Display(kind=question.kind)
 
 
-def as_text(question, data):
+def as_text(question, data, *, sources=None):
     """One plain text for an export cell or a preview line (active language)."""
-    shown = display(question, data)
+    shown = display(question, data, sources=sources)
     lines = []
     for row in shown.rows:
         if question.kind == Kind.CHOICE:
@@ -588,3 +584,73 @@ def as_text(question, data):
     if shown.flag:
         lines.append(shown.flag)
     return "\n".join(lines)
+
+
+# --- reading one answer's values: the organisers' counts, mixes and timelines ----------
+
+
+@dataclass(frozen=True)
+class ChoiceValue:
+    chosen: tuple  # option codes, in option order
+    other: str
+    notes: dict  # {option code: note}
+
+
+def choice_value(data):
+    """What a choice answer's ``data`` holds (``{}`` reads as nothing chosen)."""
+    data = data or {}
+    return ChoiceValue(
+        chosen=tuple(dict.fromkeys(data.get("chosen") or [])),
+        other=(data.get("other") or "").strip(),
+        notes={code: note for code, note in (data.get("notes") or {}).items() if note},
+    )
+
+
+@dataclass(frozen=True)
+class FinancingValue:
+    currency: str
+    cells: dict  # {(source code, column): number}, only the cells entered
+    notes: dict  # {source code: note}
+
+    def value(self, code, column):
+        return self.cells.get((code, column))
+
+    def total(self, column):
+        """The sum of a column (a ``Decimal``), ``None`` when nothing was entered in it."""
+        values = [value for (_code, each), value in self.cells.items() if each == column]
+        return sum(Decimal(str(v)) for v in values) if values else None
+
+
+def financing_value(data):
+    """What a financing answer's ``data`` holds (``{}`` reads as nothing entered)."""
+    data = data or {}
+    rows = data.get("rows") or {}
+    return FinancingValue(
+        currency=data.get("currency") or "",
+        cells={
+            (code, column): row[column]
+            for code, row in rows.items()
+            for column in ("today", "target")
+            if row.get(column) is not None
+        },
+        notes={code: row["note"] for code, row in rows.items() if row.get("note")},
+    )
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    month: int | None
+    milestone: str
+    responsible: str
+
+
+def milestones_by_month(data):
+    """A milestones answer's rows, by month (rows without a month last), as printed."""
+    rows = sorted(
+        (data or {}).get("rows") or [],
+        key=lambda row: (row.get("month") is None, row.get("month") or 0),
+    )
+    return tuple(
+        MilestoneRow(row.get("month"), row.get("milestone") or "", row.get("responsible") or "")
+        for row in rows
+    )

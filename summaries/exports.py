@@ -1,8 +1,8 @@
-"""Files for partners who offer technical assistance, and for organisers: CSV, XLSX
-(with native bar charts) and an SVG bar chart for the page.
+"""Files for partners who offer technical assistance, and for organisers: CSV and XLSX
+(with native bar charts). The charts on the pages are in ``summaries.charts``.
 
 Pure functions: they take frozen data (an :class:`ExportTable`, an
-:class:`ExportWorkbook`, a list of bars) and return bytes or a string. They never
+:class:`ExportWorkbook`) and return bytes. They never
 touch HTTP or the database, so they are tested without a request; selectors build
 the data, views only set headers.
 """
@@ -12,10 +12,8 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from decimal import Decimal
-from html import escape
 from urllib.parse import quote
 
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from sessions.text import clean_typed_text
@@ -31,11 +29,13 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 @dataclass(frozen=True)
 class BarChart:
     """A native bar chart over its sheet's rows: the categories from column
-    ``categories`` (from 1), one series per column of ``values`` (header as its name)."""
+    ``categories`` (from 1), one series per column of ``values`` (header as its name),
+    side by side or ``stacked``."""
 
     title: str
     categories: int = 1
     values: tuple = (2,)
+    stacked: bool = False  # the series stacked into one bar per category (shares)
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,9 @@ def _add_chart(sheet, table):
         )
     chart.set_categories(Reference(sheet, min_col=spec.categories, min_row=2, max_row=last_row))
     chart.y_axis.majorGridlines = None
+    if spec.stacked:
+        chart.grouping = "stacked"
+        chart.overlap = 100
     sheet.add_chart(chart, f"{get_column_letter(len(table.headers) + 2)}2")
 
 
@@ -190,43 +193,3 @@ def attachment_disposition(name, extension):
     ascii_name = slugify(name) or "export"
     full_name = quote(f"{name}.{extension}", safe="")
     return f"attachment; filename=\"{ascii_name}.{extension}\"; filename*=UTF-8''{full_name}"
-
-
-BAR_HEIGHT = 14
-ROW_HEIGHT = 40
-LABEL_MAX_CHARS = 70
-
-
-def bar_chart_svg(*, title, bars, width=560):
-    """A horizontal bar chart as an inline SVG string, one bar per ``(label, value)``.
-
-    Each label sits on its own line above its bar, so long labels in any script need
-    no text measuring. Labels and title are escaped here; the result is safe to
-    insert into a page as is.
-    """
-    bars = list(bars)
-    top = 8
-    height = top + ROW_HEIGHT * max(len(bars), 1) + 4
-    largest = max((value for _label, value in bars), default=0) or 1
-    room = width - 48  # space left after the bar for its value
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="img" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-label="{escape(str(title))}">',
-        f"<title>{escape(str(title))}</title>",
-    ]
-    for index, (label, value) in enumerate(bars):
-        label = str(label)
-        shown = label if len(label) <= LABEL_MAX_CHARS else label[: LABEL_MAX_CHARS - 1] + "…"
-        y = top + index * ROW_HEIGHT
-        bar_width = round(room * value / largest) if value else 0
-        parts.append(
-            f'<g class="bar"><title>{escape(label)}: {value}</title>'
-            f'<text x="0" y="{y + 12}" font-size="13" fill="#212529">{escape(shown)}</text>'
-            f'<rect x="0" y="{y + 18}" width="{max(bar_width, 1)}" height="{BAR_HEIGHT}" '
-            f'rx="2" fill="{"#0d6efd" if value else "#ced4da"}"></rect>'
-            f'<text x="{bar_width + 6}" y="{y + 30}" font-size="12" fill="#495057">{value}</text>'
-            "</g>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # every text inside was escaped above

@@ -353,10 +353,6 @@ class StructuredAnswerForm(UnitForm):
             values.update(self.posted_values())
         return values
 
-    def value_of(self, name):
-        value = self.shown.get(name)
-        return "" if value is None else value
-
 
 class ChoiceAnswerForm(StructuredAnswerForm):
     template_name = "summaries/forms/answer_choice.html"

@@ -27,6 +27,7 @@ from sessions.models import GuidanceQuestion, InterventionArea, Session, Worksho
 
 from ..exports import BarChart, ExportTable, ExportWorkbook
 from ..models import ActionItem, Answer, Summary, TARequest
+from .aggregates import figures_table, question_figures
 from .states import work_states
 
 
@@ -196,10 +197,7 @@ def progress_board(*, workshop, filters=DelegationFilters(), now=None):
 class ComparedAnswer:
     delegation: Delegation
     answer: Answer | None
-
-    @property
-    def text(self):
-        return self.answer.text.strip() if self.answer else ""
+    text: str  # as written; a structured answer as its readable lines
 
     @property
     def language(self):
@@ -213,6 +211,7 @@ class Comparison:
     texts: tuple  # ((language, Localized), ...): the question in each workshop language it has
     entries: tuple  # one ComparedAnswer per delegation, answered or not
     numbers: tuple  # the session's question numbers, for previous / next
+    figures: object = None  # a structured question's counts, mixes or timeline (aggregates)
 
     @property
     def answered(self):
@@ -233,12 +232,16 @@ class Comparison:
 
 def question_comparison(*, workshop, session_code, number, filters=DelegationFilters()):
     """Question ``number`` of session ``session_code`` with every delegation's answer
-    (delegations that passed ``filters``, in name order); 404 if there is no such question."""
+    (delegations that passed ``filters``, in name order) and, for a structured
+    question, the figures of the whole room (:mod:`.aggregates`); 404 if there is no
+    such question. Five queries (six for a financing mix) whatever the number of
+    delegations."""
     question = (
         GuidanceQuestion.objects.filter(
             session__workshop=workshop, session__code=session_code, number=number
         )
         .select_related("session")
+        .prefetch_related("options")
         .first()
     )
     if question is None:
@@ -252,6 +255,17 @@ def question_comparison(*, workshop, session_code, number, filters=DelegationFil
             question=question, summary__delegation__in=[d.pk for d in delegations]
         ).select_related("summary")
     }
+    sources = kinds.financing_sources() if question.kind == GuidanceQuestion.Kind.FINANCING else []
+    pairs = [(delegation, answers.get(delegation.pk)) for delegation in delegations]
+
+    def shown(answer):
+        if answer is None:
+            return ""
+        if kinds.is_structured(question):
+            shown = kinds.as_text(question, answer.data, sources=sources)
+            return "\n".join(part for part in (shown, answer.text.strip()) if part)
+        return answer.text.strip()
+
     fallbacks = (workshop.default_language,)
     return Comparison(
         question=question,
@@ -260,8 +274,9 @@ def question_comparison(*, workshop, session_code, number, filters=DelegationFil
             for code in workshop.language_codes
             if (text := localized(question, "text", code, fallbacks)).text and text.language == code
         ),
-        entries=tuple(ComparedAnswer(d, answers.get(d.pk)) for d in delegations),
+        entries=tuple(ComparedAnswer(d, answer, shown(answer)) for d, answer in pairs),
         numbers=tuple(question.session.questions.values_list("number", flat=True)),
+        figures=question_figures(question, pairs, sources=sources),
     )
 
 
@@ -388,11 +403,12 @@ def export_overview(*, workshop):
 
 def answer_export_sessions(*, workshop):
     """The sessions of ``workshop`` that have questions, in the workshop's order, each
-    with ``answer_count`` (answers with text). Drafts included: organisers read them."""
+    with ``answer_count`` (answers with text or a structured value). Drafts included:
+    organisers read them."""
     questions = GuidanceQuestion.objects.filter(session=OuterRef("pk"))
     written = (
         Answer.objects.filter(summary__session=OuterRef("pk"))
-        .exclude(text="")
+        .exclude(text="", data={})
         .order_by()
         .values("summary__session")
         .annotate(n=Count("pk"))
@@ -414,27 +430,119 @@ class AnswerColumn:
     value: object  # callable(Answer | None) -> cell value
 
 
-def answer_columns(question):
-    """The columns that show an answer to ``question``. A free-text question has one,
-    the text; a question that asks for something typed (a choice, a financing mix,
-    milestones) gives its own readable columns here, and the table adds them."""
-    if not kinds.is_structured(question):
-        return (AnswerColumn(_label(Answer, "text"), lambda answer: answer.text if answer else ""),)
+def _milestone_lines(data):
+    """A milestones answer as one cell: "M6 – milestone (responsible)" per line."""
+    lines = []
+    for row in kinds.milestones_by_month(data):
+        month = f"M{row.month}" if row.month else _("No month")
+        who = f" ({row.responsible})" if row.responsible else ""
+        lines.append(f"{month} – {row.milestone}{who}")
+    return "\n".join(lines)
 
-    def readable(answer):
+
+def answer_columns(question, *, sources=()):
+    """The columns that show an answer to ``question``, in the active language.
+
+    Every question has the answer as written: the text of a free-text question, the
+    rows of a structured one as they read (``sessions.kinds.as_text``, as in the
+    PDFs), then any text. A structured question adds its own columns, headed by its
+    number so that they never mix with another question's: a choice one per option
+    (1 chosen, 0 not, blank without an answer), its note when the question asks for
+    one and "other"; a financing mix today and target per source and their totals,
+    as numbers (and the currency of amounts); milestones one cell with a line
+    "M6 – milestone (responsible)" each. ``sources``: the financing sources.
+    """
+    answer_header = _label(Answer, "text")
+    if not kinds.is_structured(question):
+        return (AnswerColumn(answer_header, lambda answer: answer.text if answer else ""),)
+
+    def written(answer):
         # The structured answer as its rows read (sessions.kinds), then any text.
         if answer is None:
             return ""
-        return "\n".join(
-            part for part in (kinds.as_text(question, answer.data), answer.text) if part
+        shown = kinds.as_text(question, answer.data, sources=sources)
+        return "\n".join(part for part in (shown, answer.text) if part)
+
+    def header(*labels):
+        return f"{question.number}. " + " · ".join(str(label) for label in labels)
+
+    columns = [AnswerColumn(answer_header, written)]
+    if question.kind == GuidanceQuestion.Kind.MILESTONES:
+        columns.append(
+            AnswerColumn(
+                header(_("Milestones")),
+                lambda answer: _milestone_lines(answer.data) if answer else "",
+            )
+        )
+        return tuple(columns)
+    if question.kind == GuidanceQuestion.Kind.CHOICE:
+
+        def chosen(code):
+            def value(answer):
+                if answer is None or not written(answer):
+                    return None
+                return int(code in kinds.choice_value(answer.data).chosen)
+
+            return value
+
+        def note(code):
+            return lambda answer: (
+                kinds.choice_value(answer.data).notes.get(code, "") if answer else ""
+            )
+
+        for option in kinds.options(question):
+            columns.append(AnswerColumn(header(option.label), chosen(option.code)))
+            if question.option_note_label:
+                columns.append(
+                    AnswerColumn(
+                        header(option.label, question.option_note_label), note(option.code)
+                    )
+                )
+        if question.allow_other:
+            columns.append(
+                AnswerColumn(
+                    header(_("Other")),
+                    lambda answer: kinds.choice_value(answer.data).other if answer else "",
+                )
+            )
+        return tuple(columns)
+
+    def cell(code, column):
+        return lambda answer: (
+            kinds.financing_value(answer.data).value(code, column) if answer else None
         )
 
-    return (AnswerColumn(_label(Answer, "text"), readable),)
+    def total(column):
+        return lambda answer: kinds.financing_value(answer.data).total(column) if answer else None
+
+    if question.financing_unit == GuidanceQuestion.FinancingUnit.AMOUNT:
+        columns.append(
+            AnswerColumn(
+                header(_label(ActionItem, "currency")),
+                lambda answer: kinds.financing_value(answer.data).currency if answer else "",
+            )
+        )
+    for column in kinds.financing_columns(question):
+        for source in sources:
+            columns.append(
+                AnswerColumn(
+                    header(source.name, kinds.column_label(column)), cell(source.code, column)
+                )
+            )
+        columns.append(AnswerColumn(header(_("Total"), kinds.column_label(column)), total(column)))
+    return tuple(columns)
+
+
+@dataclass(frozen=True)
+class _AnswersExport:
+    table: ExportTable
+    per_question: tuple  # (label, discussed by, answered by) per question
+    figures: tuple  # (question, figures of the whole room) per structured question
 
 
 def _answers_export(*, workshop, session, absolute_url):
-    """``(table, per_question)``: the rows of :func:`answer_table`, and per question
-    ``[label, discussed by, answered by]``."""
+    """The rows of :func:`answer_table`, the counts per question and the figures of
+    each structured question (the compare page's, over every delegation)."""
     if session.workshop_id != workshop.pk:
         raise Http404("No such session.")
     language = get_language()
@@ -452,9 +560,12 @@ def _answers_export(*, workshop, session, absolute_url):
         .select_related("summary", "edited_by")
         .order_by()
     }
+    financing = any(q.kind == GuidanceQuestion.Kind.FINANCING for q in questions)
+    sources = kinds.financing_sources() if financing else []
+    columns = {q.pk: answer_columns(q, sources=sources) for q in questions}
     typed = {}
     for question in questions:
-        for column in answer_columns(question):
+        for column in columns[question.pk]:
             typed.setdefault(column.header, None)
     texts = {}
     for question in questions:
@@ -463,9 +574,9 @@ def _answers_export(*, workshop, session, absolute_url):
         texts[question.pk] = shown if text.is_fallback else text.text
     per_question = {q.pk: [f"{q.number}. {texts[q.pk]}", 0, 0] for q in questions}
 
-    def edited(answer):
+    def edited(answer, written):
         """(local time without seconds, username) of a real edit, else (None, "")."""
-        if answer is None or not (answer.text or answer.discussed):
+        if answer is None or not (written or answer.discussed):
             return None, ""
         at = timezone.localtime(answer.edited_at, zone)
         by = answer.edited_by.get_username() if answer.edited_by else ""
@@ -491,11 +602,12 @@ def _answers_export(*, workshop, session, absolute_url):
         for question in questions:
             answer = answers.get((delegation.pk, question.pk))
             cells = dict.fromkeys(typed)
-            for column in answer_columns(question):
+            for column in columns[question.pk]:
                 cells[column.header] = column.value(answer)
+            written = str(columns[question.pk][0].value(answer) or "").strip()
             counts = per_question[question.pk]
             counts[1] += bool(answer and answer.discussed)
-            counts[2] += bool(answer and answer.text.strip())
+            counts[2] += bool(written)
             rows.append(
                 (
                     delegation.name,
@@ -507,7 +619,7 @@ def _answers_export(*, workshop, session, absolute_url):
                     _("Yes") if answer is not None and answer.discussed else _("No"),
                     *cells.values(),
                     content_language_name(answer.language) if answer and answer.language else "",
-                    *edited(answer),
+                    *edited(answer, written),
                     link,
                 )
             )
@@ -516,34 +628,56 @@ def _answers_export(*, workshop, session, absolute_url):
         headers=headers,
         rows=tuple(rows),
     )
-    return table, tuple(tuple(counts) for counts in per_question.values())
+    figures = tuple(
+        (question, figures)
+        for question in questions
+        if (
+            figures := question_figures(
+                question,
+                [(d, answers.get((d.pk, question.pk))) for d in delegations],
+                sources=sources,
+            )
+        )
+        is not None
+    )
+    return _AnswersExport(
+        table=table,
+        per_question=tuple(tuple(counts) for counts in per_question.values()),
+        figures=figures,
+    )
 
 
 def answer_table(*, workshop, session, absolute_url):
     """Every answer of ``session`` (of ``workshop``, else 404): one row per delegation
     × question, delegations by name, questions in their order, unanswered ones
     included. The question in the active language (a fallback says its language);
-    answers as written, with their language; the last edit in the workshop's time
-    zone. ``absolute_url(path)`` makes the link to the delegation's summary absolute.
-    Three queries whatever the number of delegations.
+    answers as written, with their language, and a structured question's own
+    columns (:func:`answer_columns`); the last edit in the workshop's time zone.
+    ``absolute_url(path)`` makes the link to the delegation's summary absolute.
+    Five queries whatever the number of delegations (with the financing sources).
     """
-    return _answers_export(workshop=workshop, session=session, absolute_url=absolute_url)[0]
+    return _answers_export(workshop=workshop, session=session, absolute_url=absolute_url).table
 
 
 def answer_workbook(*, workshop, session, absolute_url):
     """The answers of ``session`` (:func:`answer_table`) and, in XLSX, a sheet of
-    answers per question (discussed by, answered by) with its bar chart."""
-    table, per_question = _answers_export(
-        workshop=workshop, session=session, absolute_url=absolute_url
-    )
+    answers per question (discussed by, answered by) with its bar chart, then for
+    each choice question its counts per option and for each financing mix the mixes
+    side by side, each with its chart (the compare page's figures, every delegation)."""
+    export = _answers_export(workshop=workshop, session=session, absolute_url=absolute_url)
     title = _("Answers per question")
     summary = ExportTable(
         title=title,
         headers=(_label(Answer, "question"), _("Discussed by"), _("Answered by")),
-        rows=per_question,
+        rows=export.per_question,
         chart=BarChart(title=title, values=(2, 3)),
     )
-    return ExportWorkbook(table=table, sheets=(summary,))
+    sheets = [
+        figures_table(question, figures, session=session) for question, figures in export.figures
+    ]
+    return ExportWorkbook(
+        table=export.table, sheets=(summary, *(sheet for sheet in sheets if sheet is not None))
+    )
 
 
 @dataclass(frozen=True)

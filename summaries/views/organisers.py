@@ -22,9 +22,10 @@ from delegations.models import Delegation
 from delegations.permissions import session_for_preview, workshop_for_organiser
 from sessions.i18n import content_language_name
 
-from .. import exports
+from .. import charts, exports
 from ..forms import answer_form_for
 from ..selectors import content_language, session_preview
+from ..selectors.aggregates import figures_chart
 from ..selectors.organisers import (
     DelegationFilters,
     action_workbook,
@@ -119,6 +120,8 @@ def compare(request, workshop, session, number):
         {
             "workshop": workshop,
             "comparison": comparison,
+            "figures": comparison.figures,
+            "chart": figures_chart(comparison.figures),
             "question": comparison.question,
             "session": comparison.question.session,
             "filters": filters,
@@ -140,12 +143,15 @@ def export_page(request, workshop):
         {
             "workshop": workshop,
             "overview": overview,
-            "area_chart": exports.bar_chart_svg(
+            "area_chart": charts.bar_chart_svg(
+                chart_id="area-chart-svg",
                 title=_("TA requests per intervention area"),
                 bars=[(label, requests) for label, requests, _actions in overview.by_area],
             ),
-            "kind_chart": exports.bar_chart_svg(
-                title=_("TA requests per kind of assistance"), bars=overview.by_kind
+            "kind_chart": charts.bar_chart_svg(
+                chart_id="kind-chart-svg",
+                title=_("TA requests per kind of assistance"),
+                bars=overview.by_kind,
             ),
             "answer_sessions": answer_export_sessions(workshop=workshop),
             "cost_totals": cost_totals(workshop=workshop),

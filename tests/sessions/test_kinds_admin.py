@@ -105,3 +105,36 @@ def test_duplicated_session_keeps_kinds_and_options(choice_question, workshop):
         ("waste", "การจัดการขยะ", "community-led"),
         ("footpaths", "ฟุตบาททางเท้า", None),
     ]
+
+
+def test_facilitator_sets_a_kind_and_adds_a_translated_option(facilitator_client, session):
+    question = session.questions.get(number=3)
+    change_url = reverse("admin:workshop_sessions_guidancequestion_change", args=[question.pk])
+    form = facilitator_client.get(change_url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "session": session.pk,
+            "kind": "choice",
+            "multiple": "",
+            "allow_other": "on",
+            "option_note_label_en": "Why it is urgent",
+            "option_note_label_th": "เหตุใดจึงเร่งด่วน",
+            "financing_columns": "today",
+            "financing_unit": "percent",
+            "options-TOTAL_FORMS": "1",
+            "options-INITIAL_FORMS": "0",
+            "options-MIN_NUM_FORMS": "0",
+            "options-MAX_NUM_FORMS": "1000",
+            "options-0-order": "1",
+            "options-0-code": "ageing",
+            "options-0-label_en": "Ageing society",
+            "options-0-label_th": "สังคมสูงวัย",
+            "options-0-area": "",
+        }
+    )
+    response = facilitator_client.post(change_url, data)
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert (question.kind, question.multiple, question.allow_other) == ("choice", False, True)
+    assert list(question.options.values_list("code", "label_th")) == [("ageing", "สังคมสูงวัย")]

@@ -3,6 +3,7 @@ note per chosen option, "other"), 2 a financing mix (today and target, in %), 4
 milestones. Answers are written through the services the pages use."""
 
 import pytest
+from django.utils import translation
 
 from sessions.models import GuidanceQuestion, InterventionArea, QuestionOption
 from summaries import services
@@ -73,3 +74,11 @@ def save(delegation, question, user, posted, base_version=0, discussed=True):
         ),
         user=user,
     )
+
+
+@pytest.fixture(autouse=True)
+def _interface_language_reset():
+    """Requests in another language leave it active in the test's thread: reset it so
+    the next test (on this worker) starts in English."""
+    yield
+    translation.deactivate()

@@ -4,11 +4,14 @@ plans, actions and TA requests. Answers go through the same service as the pages
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 
 from delegations.models import Delegation
-from sessions.models import InterventionArea
+from sessions import kinds
+from sessions.models import GuidanceQuestion, InterventionArea, QuestionOption, Session
 from summaries import services
 from summaries.models import ActionItem, ActionPlan, Summary, TARequest
+from tests.conftest import make_member
 
 THAI_TITLE = "ชุมชนเลือกหมวดหมู่สังคมสูงวัย"
 VIETNAMESE_TITLE = "Sự tham gia của tỉnh"
@@ -132,3 +135,103 @@ def partner_items(session, delegation_a, thai_community, vietnamese_province, me
         language="vi",
     )
     ActionPlan.objects.create(delegation=delegation_a, status=ActionPlan.Status.FINAL)
+
+
+# --- structured questions: choose from a list, financing mix, milestones ------------------
+
+CATEGORIES = [
+    ("ageing", "Ageing society", "Société vieillissante", "สังคมสูงวัย"),
+    ("waste", "Waste management", "Gestion des déchets", "การจัดการขยะ"),
+    ("footpaths", "Footpaths", "Trottoirs", "ฟุตบาททางเท้า"),
+]
+
+
+@pytest.fixture
+def room_session(workshop):
+    """Session P: 1 choose from a list (with "other" and a note per option), 2 a
+    financing mix in % (today and target), 3 milestones, 4 a financing mix in amounts."""
+    session = Session.objects.create(
+        workshop=workshop, code="P", title_en="Priorities", status=Session.Status.OPEN, order=2
+    )
+    Kind = GuidanceQuestion.Kind
+    choice = GuidanceQuestion.objects.create(
+        session=session,
+        number=1,
+        order=1,
+        text_en="Which categories matter most?",
+        text_fr="Quelles catégories comptent le plus ?",
+        kind=Kind.CHOICE,
+        allow_other=True,
+        option_note_label_en="Why",
+    )
+    for order, (code, en, fr, th) in enumerate(CATEGORIES, start=1):
+        QuestionOption.objects.create(
+            question=choice, code=code, label_en=en, label_fr=fr, label_th=th, order=order
+        )
+    GuidanceQuestion.objects.create(
+        session=session,
+        number=2,
+        order=2,
+        text_en="What is the financing mix?",
+        kind=Kind.FINANCING,
+        financing_columns=GuidanceQuestion.FinancingColumns.BOTH,
+    )
+    GuidanceQuestion.objects.create(
+        session=session, number=3, order=3, text_en="Key milestones?", kind=Kind.MILESTONES
+    )
+    GuidanceQuestion.objects.create(
+        session=session,
+        number=4,
+        order=4,
+        text_en="How much from each source?",
+        kind=Kind.FINANCING,
+        financing_unit=GuidanceQuestion.FinancingUnit.AMOUNT,
+    )
+    return session
+
+
+KINDS = [Delegation.Kind.COUNTRY, Delegation.Kind.PROVINCE, Delegation.Kind.COMMUNITY]
+LANGUAGES = ["fr", "vi", "th"]
+
+
+def make_delegations(workshop, count):
+    """``count`` delegations "D00", "D01"…, kinds and languages in turn (country/fr,
+    province/vi, community/th, country/fr…)."""
+    return Delegation.objects.bulk_create(
+        Delegation(
+            workshop=workshop,
+            name=f"D{index:02d}",
+            slug=f"d{index:02d}",
+            kind=KINDS[index % 3],
+            language=LANGUAGES[index % 3],
+        )
+        for index in range(count)
+    )
+
+
+def posted(question, data):
+    """``data`` as a page posts it: ``sessions.kinds`` flattened fields, as strings."""
+    return {
+        name: value if isinstance(value, list) else "" if value is None else str(value)
+        for name, value in kinds.to_fields(question, data).items()
+    }
+
+
+def store_answer(delegation, question, data, language=None):
+    """Save a structured answer ``data`` through the service the pages use, as a
+    member of ``delegation`` (made on first use)."""
+    user = User.objects.filter(username=f"member-{delegation.slug}").first() or make_member(
+        f"member-{delegation.slug}", delegation
+    )
+    return services.answer_save(
+        delegation=delegation,
+        question=question,
+        data=services.AnswerInput(
+            text="",
+            discussed=True,
+            language=language or delegation.language,
+            base_version=0,
+            posted=posted(question, data),
+        ),
+        user=user,
+    )
