@@ -27,7 +27,6 @@ anyway). Nothing else in the project knows these shapes.
 """
 
 import re
-import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -54,9 +53,13 @@ def is_structured(question):
     return question.kind != Kind.TEXT
 
 
-def new_row_key():
-    """A key for a milestone row that two laptops adding rows at once never share."""
-    return secrets.token_hex(4)
+def new_row_key(version, index):
+    """The key of the ``index``-th blank milestone row offered on an answer at
+    ``version``: the same on every drawing of that version, so a row typed but not yet
+    saved comes back from the browser's copy after a reload; rows saved at an earlier
+    version never share it. Two laptops filling the same blank row at once meet as a
+    conflict on its fields (both texts shown), never a silent loss."""
+    return f"v{version}n{index}"
 
 
 # --- the question's frame: which options, sources and columns it offers ---------------

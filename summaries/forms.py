@@ -443,7 +443,15 @@ class MilestonesAnswerForm(StructuredAnswerForm):
         """The rows shown: the stored (or posted) ones, then blank rows with new keys."""
         shown = self.shown
         keys = list(shown.get("rows") or [])
-        blank = [kinds.new_row_key() for _i in range(self.BLANK_ROWS)]
+        try:
+            version = max(int(self["version"].value() or 0), 0)
+        except (TypeError, ValueError):
+            version = 0
+        blank = [
+            key
+            for key in (kinds.new_row_key(version, i) for i in range(1, self.BLANK_ROWS + 1))
+            if key not in keys
+        ]
         return [
             {
                 "key": key,

@@ -474,3 +474,19 @@ def test_an_option_ticked_many_times_is_chosen_once(
         client, delegation_a, choice_question, {"chosen": ["waste"] * 500, "version": 0}
     )
     assert (response.status_code, Answer.objects.get().data["chosen"]) == (200, ["waste"])
+
+
+def test_blank_milestone_rows_keep_their_keys_across_reloads(milestones_question):
+    """A row typed into but not saved comes back from the browser's copy after a
+    reload: the blank rows of one version are drawn with the same keys every time, and
+    a new version offers new ones that no saved row has."""
+    from summaries.forms import answer_form_for
+
+    def blank_keys(version, stored=None):
+        form = answer_form_for(milestones_question, initial={"version": version}, stored=stored)
+        return [row["key"] for row in form.controls() if row["new"]]
+
+    assert blank_keys(4) == blank_keys(4) == ["v4n1", "v4n2", "v4n3"]
+    saved = {"rows": [{"key": "v4n1", "milestone": "Budget line", "month": 6, "responsible": ""}]}
+    assert blank_keys(5, saved) == ["v5n1", "v5n2", "v5n3"]
+    assert blank_keys("abc") == ["v0n1", "v0n2", "v0n3"]
