@@ -219,16 +219,43 @@ def bare_floor(workshop):
     return total
 
 
+def copy_documents(workshop):
+    """Render the first delegation's documents and store them for every delegation
+    (named for it), as if every part had been rendered."""
+    from summaries.bundles import bundle_contents
+    from summaries.models import RenderedDocument
+    from summaries.pdf.cache import documents_refresh
+
+    delegations = list(workshop.delegations.order_by("pk"))
+    contents = bundle_contents(workshop)
+    documents_refresh(delegation=delegations[0], kinds=contents.kinds, sessions=contents.sessions)
+    rendered = list(RenderedDocument.objects.filter(delegation=delegations[0]))
+    for delegation in delegations[1:]:
+        RenderedDocument.objects.bulk_create(
+            RenderedDocument(
+                delegation=delegation,
+                kind=row.kind,
+                session=row.session,
+                language=delegation.language,
+                fingerprint=row.fingerprint,
+                filename=row.filename.replace(delegations[0].slug, delegation.slug, 1),
+                pdf=row.pdf,
+            )
+            for row in rendered
+        )
+
+
 def assemble_only(database_url, mode):
     """In this fresh process: start Django, and (``mode == "assemble"``) write the
     workshop's ZIP again from the cached PDFs."""
     setup_django(database_url)
     if mode != "assemble":
         return
+    from sessions.models import Workshop
     from summaries import bundles
     from summaries.models import Bundle
 
-    workshop = Bundle.objects.latest("created_at").workshop
+    workshop = Workshop.objects.get(slug="bench")
     Bundle.objects.filter(workshop=workshop).delete()
     bundle = Bundle.objects.create(workshop=workshop, status=Bundle.Status.RUNNING)
     bundles.bundle_assemble(bundle, extra_files=bundles.workshop_spreadsheets(workshop))
@@ -261,6 +288,12 @@ def main():
     parser.add_argument("--delegations", type=int, default=60)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--workers", type=int, default=2, help="db_worker processes")
+    parser.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="skip the workers: render one delegation's documents, store copies for the "
+        "others, and measure the assembler alone (its memory does not depend on the load)",
+    )
     parser.add_argument("--assemble-only", choices=["idle", "assemble"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.assemble_only:
@@ -277,6 +310,11 @@ def main():
         )
         from django.db import connections
 
+        if args.memory_only:
+            copy_documents(workshop)
+            connections.close_all()
+            measure_assembler(database_url)
+            return
         connections.close_all()
         workers = start_workers(args.workers, {**os.environ, "DATABASE_URL": database_url})
         try:

@@ -33,7 +33,7 @@ from workshop_portal.pdf.join import PdfJoiner
 
 from .models import ActionItem, Bundle, BundleChunk, BundlePart, RenderedDocument, TARequest
 from .pdf.cache import KINDS, documents_refresh, templates_digest
-from .pdf.render import stylesheet
+from .pdf.render import render_limits, stylesheet
 from .selectors.organisers import (
     action_workbook,
     answer_export_sessions,
@@ -472,6 +472,7 @@ def _table_of_contents(workshop, kind, entries, counts):
                     {"workshop": workshop, "title": COMPENDIUM_TITLES[kind], "entries": contents},
                 ),
                 stylesheets=(stylesheet(),),
+                limits=render_limits(),  # in a child process, as every rendering
             )
         with pikepdf.open(io.BytesIO(toc)) as document:
             rendered_pages = len(document.pages)
