@@ -68,13 +68,25 @@ def setup_django():
     call_command("migrate", verbosity=0)
 
 
+def signed_in_cookie(user):
+    """The ``Cookie`` value of a browser signed in as ``user`` (a stored session)."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
 def create_editors(count, questions_per_delegation=5):
     """One (member, answer URL) per editor; five editors share a delegation."""
     import datetime as dt
 
     from django.conf import settings
     from django.contrib.auth.models import User
-    from django.contrib.sessions.backends.db import SessionStore
     from django.middleware.csrf import _get_new_csrf_string
     from django.urls import reverse
 
@@ -97,11 +109,7 @@ def create_editors(count, questions_per_delegation=5):
         )
         user = User.objects.create_user(f"editor{index}")
         Membership.objects.create(user=user, delegation=delegation)
-        store = SessionStore()
-        store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        store["_auth_user_hash"] = user.get_session_auth_hash()
-        store.create()
+        session_cookie = signed_in_cookie(user)
         csrf = _get_new_csrf_string()
         editors.append(
             {
@@ -114,8 +122,7 @@ def create_editors(count, questions_per_delegation=5):
                         "number": number + 1,
                     },
                 ),
-                "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}; "
-                f"{settings.CSRF_COOKIE_NAME}={csrf}",
+                "cookie": f"{session_cookie}; {settings.CSRF_COOKIE_NAME}={csrf}",
                 "csrf": csrf,
                 "key": (delegation.slug, number + 1),
             }

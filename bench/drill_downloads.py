@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("BENCH_PORT", "8766")  # beside a running bench/autosave.py
 
-from bench.autosave import PORT, gunicorn, wait_for_server  # noqa: E402
+from bench.autosave import PORT, gunicorn, signed_in_cookie, wait_for_server  # noqa: E402
 from bench.bundle import make_workshop, start_workers  # noqa: E402
 from bench.drill_worker_kill import PG_ADMIN_URL, admin  # noqa: E402
 
@@ -40,18 +40,6 @@ def database_url():
     if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         sys.exit("BENCH_PG_URL must point at a loopback server.")
     return urllib.parse.urlunsplit(parts._replace(path="/" + DRILL_DB))
-
-
-def signed_in_cookie(user):
-    from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    store["_auth_user_hash"] = user.get_session_auth_hash()
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
 def get(path, cookie, headers=()):
