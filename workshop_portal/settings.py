@@ -5,7 +5,9 @@ Defaults are safe for a first run: SQLite in ``var/``, ``DEBUG`` off unless
 """
 
 import datetime as dt
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -117,6 +119,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several writers (server, worker, autosaves) share the file: wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+    # The test database is a file too, not SQLite's shared in-memory database: the
+    # browser tests' live server would share that one connection between its request
+    # threads, and two requests at once (two tabs coming back online) then interleave
+    # on it ("cannot release savepoint - SQL statements in progress"). A file gives
+    # each thread its own connection, as in production. It lives in memory (/dev/shm)
+    # where there is one, named after this checkout so two checkouts never share it;
+    # pytest-xdist adds a suffix per worker.
+    _test_dir = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    _checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:10]
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(_test_dir / f"workshop-portal-test-{_checkout}.sqlite3")
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
