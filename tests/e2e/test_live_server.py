@@ -69,6 +69,8 @@ def test_simultaneous_autosaves_are_all_saved(live_server, member_a, delegation_
 
     assert statuses == {number: [200] * ROUNDS for number in numbers}
     saved = dict(
-        Answer.objects.filter(summary__delegation=delegation_a).values_list("question__number", "text")
+        Answer.objects.filter(summary__delegation=delegation_a).values_list(
+            "question__number", "text"
+        )
     )
     assert saved == {number: f"Question {number}, round {ROUNDS - 1}" for number in numbers}
