@@ -14,12 +14,13 @@ import io
 import shutil
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -326,20 +327,21 @@ def bundle_assemble(bundle, *, extra_files=()):
         )
         bundle_prune(workshop)
         return
-    with tempfile.TemporaryFile() as spool:
+    with tempfile.TemporaryFile() as spool, tempfile.TemporaryDirectory() as tmp:
         with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
-            compendiums = {kind: [] for kind in RenderedDocument.Kind.values}
+            # One read of each stored PDF: into the ZIP and into its compendium's folder.
+            compendiums = {}
             for delegation_id, kind, code, filename, pk in documents.iterator(chunk_size=100):
                 delegation = delegations[delegation_id]
-                archive.writestr(f"{delegation.slug}/{filename}", _document_pdf(pk))
+                pdf = _document_pdf(pk)
+                archive.writestr(f"{delegation.slug}/{filename}", pdf)
                 title = f"{delegation.name} — {code}" if code else delegation.name
-                compendiums[kind].append((title, pk))
-            for kind, entries in compendiums.items():
-                if not entries:
-                    continue
-                name = f"{workshop.slug}_{COMPENDIUM_FILES[kind]}.pdf"
-                with archive.open(name, "w", force_zip64=True) as out:
-                    _compendium(workshop, kind, entries, out)
+                compendium = compendiums.get(kind)
+                if compendium is None:
+                    compendium = compendiums[kind] = _Compendium(workshop, kind, Path(tmp) / kind)
+                compendium.keep(title, pdf)
+                del pdf
+            _join_compendiums(archive, compendiums.values())
             for name, content in extra_files:
                 archive.writestr(name, content)
         size = spool.tell()
@@ -427,33 +429,66 @@ COMPENDIUM_TITLES = {
 }
 
 
-def _compendium(workshop, kind, entries, out):
-    """Write into ``out`` the stored documents ``entries`` (``(title, pk)`` pairs) in
-    one PDF, after a table of contents, with one bookmark per document.
+class _Compendium:
+    """One compendium being made: its documents kept in a folder, one file each, with
+    their titles and page counts, for :func:`_join_compendiums`."""
 
-    The documents go to temporary files, one at a time, and are joined by
-    :class:`~workshop_portal.pdf.join.PdfJoiner`, which writes each one's pages out
-    as it reads them: memory holds one document, whatever the number of delegations."""
-    with tempfile.TemporaryDirectory(prefix="compendium-") as tmp:
-        folder = Path(tmp)
-        counts = []
-        for _title, pk in entries:
-            path = folder / f"{pk}.pdf"
-            path.write_bytes(_document_pdf(pk))
-            with pikepdf.open(path) as document:
-                counts.append(len(document.pages))
-        toc = _table_of_contents(workshop, kind, entries, counts)
-        (folder / "toc.pdf").write_bytes(toc)
-        del toc
-        with open(folder / "compendium.pdf", "wb") as pdf:
+    def __init__(self, workshop, kind, folder):
+        self.workshop, self.kind, self.folder = workshop, kind, folder
+        self.folder.mkdir()
+        self.entries = []  # (title, path)
+        self.counts = []
+
+    def keep(self, title, pdf):
+        path = self.folder / f"{len(self.entries)}.pdf"
+        path.write_bytes(pdf)
+        with pikepdf.open(path) as document:
+            self.counts.append(len(document.pages))
+        self.entries.append((title, path))
+
+    @property
+    def name(self):
+        return f"{self.workshop.slug}_{COMPENDIUM_FILES[self.kind]}.pdf"
+
+    def contents(self):
+        """Its table of contents (a PDF), made in this thread's own connection."""
+        try:
+            return _table_of_contents(self.workshop, self.kind, self.entries, self.counts)
+        finally:
+            connection.close()
+
+    def join(self, toc, out):
+        """Write into ``out`` its documents in one PDF, after the table of contents
+        ``toc`` (a future), with one bookmark per document.
+
+        :class:`~workshop_portal.pdf.join.PdfJoiner` writes each document's pages out as
+        it reads them, so memory holds one document whatever the number of delegations;
+        the contents pages go in last, at the front, so joining does not wait for them."""
+        path = self.folder / "compendium.pdf"
+        with open(path, "wb") as pdf:
             joiner = PdfJoiner(pdf)
-            joiner.add(folder / "toc.pdf")
-            for title, pk in entries:
-                joiner.add(folder / f"{pk}.pdf", title)
-            with translation.override(workshop.default_language):
-                joiner.finish(f"{workshop.title} — {COMPENDIUM_TITLES[kind]}")
-        with open(folder / "compendium.pdf", "rb") as pdf:
+            for title, document in self.entries:
+                joiner.add(document, title)
+            toc_path = self.folder / "toc.pdf"
+            toc_path.write_bytes(toc.result())
+            joiner.add(toc_path, first=True)
+            with translation.override(self.workshop.default_language):
+                joiner.finish(f"{self.workshop.title} — {COMPENDIUM_TITLES[self.kind]}")
+        with open(path, "rb") as pdf:
             shutil.copyfileobj(pdf, out)
+
+
+def _join_compendiums(archive, compendiums):
+    """Write each compendium into ``archive``. Their contents pages are rendered (each in
+    its child process) all at once, on threads, while the documents are joined."""
+    compendiums = list(compendiums)
+    if not compendiums:
+        return
+    with ThreadPoolExecutor(max_workers=len(compendiums)) as pool:
+        tocs = [pool.submit(compendium.contents) for compendium in compendiums]
+        for compendium, toc in zip(compendiums, tocs, strict=True):
+            with archive.open(compendium.name, "w", force_zip64=True) as out:
+                compendium.join(toc, out)
 
 
 def _table_of_contents(workshop, kind, entries, counts):
@@ -462,7 +497,7 @@ def _table_of_contents(workshop, kind, entries, counts):
     toc_pages = 1
     for _attempt in range(3):
         contents, page = [], toc_pages + 1
-        for (title, _pk), count in zip(entries, counts, strict=True):
+        for (title, _document), count in zip(entries, counts, strict=True):
             contents.append((title, page))
             page += count
         with translation.override(workshop.default_language):

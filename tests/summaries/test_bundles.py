@@ -2,6 +2,7 @@
 database worker (django-tasks-db's ``db_worker``)."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -113,9 +114,11 @@ def test_bundle_built_by_worker_holds_every_pdf(
     text = "\n".join(page.extract_text() for page in compendium.pages)
     assert "Senegal" in text and "Ghana" in text
     assert [item.title for item in compendium.outline] == ["Ghana", "Senegal"]
+    contents = compendium.pages[0].extract_text()  # the contents page first
     for item in compendium.outline:  # each bookmark opens its delegation's plan
-        first_page = compendium.pages[compendium.get_destination_page_number(item)]
-        assert item.title in first_page.extract_text()
+        number = compendium.get_destination_page_number(item)
+        assert item.title in compendium.pages[number].extract_text()
+        assert re.search(rf"{item.title}\W+{number + 1}\b", contents)  # at the page it says
     summaries = PdfReader(io.BytesIO(archive.read("regional_summaries_compendium.pdf")))
     assert [item.title for item in summaries.outline] == ["Ghana — V", "Senegal — V"]
     assert sorted(name for name in archive.namelist() if not name.endswith(".pdf")) == [

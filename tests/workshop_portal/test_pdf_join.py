@@ -51,6 +51,30 @@ def test_joined_pdf_is_valid_and_keeps_every_page_and_bookmark(tmp_path):
     assert "ท้าย" in reader.pages[2].extract_text()
 
 
+def test_a_document_added_first_goes_before_the_pages_added_so_far(tmp_path):
+    """The compendium's contents pages are joined last (they are rendered meanwhile)
+    but come first; every bookmark still opens its own document."""
+    paths = []
+    for index, body in enumerate(["<h1>Contents</h1>", *[body for _t, body in DOCUMENTS]]):
+        path = tmp_path / f"{index}.pdf"
+        path.write_bytes(html_to_pdf(f"<!doctype html><html><body>{body}</body></html>"))
+        paths.append(path)
+    out = io.BytesIO()
+    joiner = PdfJoiner(out)
+    for path, (title, _body) in zip(paths[1:], DOCUMENTS, strict=True):
+        joiner.add(path, title)
+    assert joiner.add(paths[0], first=True) == 1
+    joiner.finish("Compendium")
+    with pikepdf.open(io.BytesIO(out.getvalue())) as checked:
+        assert checked.check_pdf_syntax() == []
+    reader = PdfReader(io.BytesIO(out.getvalue()))
+    assert len(reader.pages) == 5
+    assert "Contents" in reader.pages[0].extract_text()
+    assert [item.title for item in reader.outline] == [title for title, _body in DOCUMENTS]
+    assert [reader.get_destination_page_number(item) for item in reader.outline] == [1, 2, 4]
+    assert "Kế hoạch hành động" in reader.pages[1].extract_text()
+
+
 def test_joined_pdf_text_is_found_by_poppler(tmp_path):
     path = tmp_path / "joined.pdf"
     path.write_bytes(joined(tmp_path))

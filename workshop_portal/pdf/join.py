@@ -34,9 +34,10 @@ class PdfJoiner:
         self.bookmarks = []  # (title, object number of the document's first page)
         out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
-    def add(self, path, title=None):
-        """Append every page of the PDF at ``path``; ``title`` adds a bookmark to its
-        first page. Returns the number of pages added."""
+    def add(self, path, title=None, *, first=False):
+        """Append every page of the PDF at ``path`` (``first``: put them before the
+        pages added so far; the file's objects still follow theirs); ``title`` adds a
+        bookmark to its first page. Returns the number of pages added."""
         with pikepdf.open(path) as document:
             numbers = {}  # (object, generation) in the source -> number in the output
             queue = []
@@ -49,10 +50,7 @@ class PdfJoiner:
                 return numbers[key]
 
             _explicit_destinations(document)
-            first = len(self.pages)
-            for page in document.pages:
-                page_obj = page.obj
-                self.pages.append(number_of(page_obj))
+            pages = [number_of(page.obj) for page in document.pages]
             while queue:
                 obj = queue.pop()
                 number = numbers[obj.objgen]
@@ -60,10 +58,12 @@ class PdfJoiner:
                     self._write(number, self._page(obj, number_of))
                 else:
                     self._write(number, self._object(obj, number_of, top=True))
-            added = len(self.pages) - first
-        if title is not None and added:
-            self.bookmarks.append((title, self.pages[first]))
-        return added
+        at = 0 if first else len(self.pages)
+        self.pages[at:at] = pages
+        if title is not None and pages:
+            at = 0 if first else len(self.bookmarks)
+            self.bookmarks[at:at] = [(title, pages[0])]
+        return len(pages)
 
     def finish(self, title=""):
         """Write the page tree, the outline, the document information, the catalog and
