@@ -1,7 +1,9 @@
 """Autosave under load: gunicorn + PostgreSQL on this machine, N simulated editors.
 
 Each editor is one delegation member typing one answer: it autosaves, waits its
-think time, and saves again with the version the server acknowledged. At the end
+think time, and saves again with the version the server acknowledged. Latencies are
+counted after ``--warmup`` seconds of the same load (10 by default: a server that has
+just started is another measurement, ``--warmup 0`` shows it). At the end
 the script checks that every answer in the database equals the last write the
 server acknowledged to its editor (no lost and no phantom writes).
 
@@ -134,8 +136,9 @@ class Editor:
     """One simulated editor on its own keep-alive connection (asyncio keeps the
     client's CPU cost low, so the server, not the load generator, is measured)."""
 
-    def __init__(self, spec, deadline, think):
+    def __init__(self, spec, deadline, think, measure_from=0.0):
         self.spec, self.deadline, self.think = spec, deadline, think
+        self.measure_from = measure_from  # saves that start earlier warm up, uncounted
         self.version = 0
         self.acked_text = None
         self.latencies = []
@@ -171,7 +174,7 @@ class Editor:
             body = urllib.parse.urlencode(
                 {"text": text, "discussed": "on", "language": "fr", "version": self.version}
             ).encode()
-            started = time.perf_counter()
+            began, started = time.monotonic(), time.perf_counter()
             try:
                 status, payload = await asyncio.wait_for(self.request(reader, writer, body), 30)
             except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
@@ -179,7 +182,8 @@ class Editor:
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
                 continue
-            self.latencies.append(time.perf_counter() - started)
+            if began >= self.measure_from:
+                self.latencies.append(time.perf_counter() - started)
             if status == 200:
                 self.version = json.loads(payload)["version"]
                 self.acked_text = text
@@ -276,6 +280,15 @@ def main():
     parser.add_argument("--editors", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument(
+        "--warmup",
+        type=float,
+        default=10,
+        help="seconds of the same load before measuring: new gunicorn workers open their "
+        "database connections and fill Django's lazy caches (URL resolver, catalogues), and "
+        "the editors' first saves all arrive at once; counted, the first seconds measure a "
+        "server restart, not a workshop",
+    )
+    parser.add_argument(
         "--think",
         type=float,
         default=2.0,
@@ -304,11 +317,11 @@ def main():
     server = gunicorn("workshop_portal.wsgi", args, env)
     try:
         wait_for_server()
-        deadline = time.monotonic() + args.seconds
-        results = [Editor(spec, deadline, args.think) for spec in editors]
-        started = time.monotonic()
+        measured = time.monotonic() + args.warmup
+        deadline = measured + args.seconds
+        results = [Editor(spec, deadline, args.think, measured) for spec in editors]
         asyncio.run(run_editors(results))
-        elapsed = time.monotonic() - started
+        elapsed = time.monotonic() - measured
     finally:
         server.terminate()
         server.wait(30)
@@ -325,7 +338,8 @@ def main():
     latencies = [lat for e in results for lat in e.latencies]
     errors = sum(e.errors for e in results)
     print(
-        f"editors={args.editors} seconds={args.seconds:.0f} think={args.think}s "
+        f"editors={args.editors} seconds={args.seconds:.0f} (after {args.warmup:.0f} s of "
+        f"warm-up) think={args.think}s "
         f"gunicorn={args.workers}x{args.threads} gthread, PostgreSQL"
     )
     print(

@@ -99,7 +99,9 @@ def documents_refresh(*, delegation, kinds=KINDS, sessions=(), language=None):
         (kind, session_id): fingerprint
         for kind, session_id, fingerprint in RenderedDocument.objects.filter(
             delegation=delegation, language=language
-        ).values_list("kind", "session_id", "fingerprint")
+        )
+        .order_by()
+        .values_list("kind", "session_id", "fingerprint")
     }
     rendered = {}
     for kind, session, doc in wanted:

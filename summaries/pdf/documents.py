@@ -323,7 +323,9 @@ def plan_document(*, delegation, language=None, now=None):
             f"({', '.join(workshop.language_codes)})."
         )
     fallbacks = (workshop.default_language,)
-    plan = ActionPlan.objects.filter(delegation=delegation).only("status").first()
+    # One delegation's rows: ordered without the models' "delegation" first, which
+    # joins the delegation and its workshop to sort rows that all share them.
+    plan = ActionPlan.objects.filter(delegation=delegation).only("status").order_by("pk").first()
     areas = {}
 
     def area(obj):
@@ -378,7 +380,10 @@ def plan_document(*, delegation, language=None, now=None):
 
     source_related = ("intervention_area", "source_answer__question__session")
     action_rows = list(
-        ActionItem.objects.live().filter(delegation=delegation).select_related(*source_related)
+        ActionItem.objects.live()
+        .filter(delegation=delegation)
+        .select_related(*source_related)
+        .order_by("order", "pk")
     )
     actions = tuple(
         ActionEntry(
@@ -395,6 +400,7 @@ def plan_document(*, delegation, language=None, now=None):
         TARequest.objects.live()
         .filter(delegation=delegation)
         .select_related(*source_related, "action")
+        .order_by("order", "pk")
     )
     ta_requests = tuple(
         TARequestEntry(

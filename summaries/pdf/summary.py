@@ -96,6 +96,7 @@ def summary_document(*, delegation, session, language=None, now=None):
     summary = (
         Summary.objects.filter(delegation=delegation, session=session)
         .select_related("submitted_by")
+        .order_by("pk")  # unique anyway; the model's ordering would join two tables
         .first()
     )
     answers = {}
