@@ -146,7 +146,7 @@ def test_a_paste_over_the_limit_is_kept_whole_and_saved_once_short_enough(
     long_title = "Budget line for community health workers " * 10  # 410 > 300 characters
     title.fill(long_title)
     expect(page.locator(f"#action-{item.pk} [data-role=limit]")).to_contain_text(
-        "110 characters over the limit of 300"
+        "Over the limit of 300 characters by 110"
     )
     expect(title).to_have_value(long_title)  # nothing cut
     title.blur()
