@@ -430,16 +430,6 @@ class AnswerColumn:
     value: object  # callable(Answer | None) -> cell value
 
 
-def _milestone_lines(data):
-    """A milestones answer as one cell: "M6 – milestone (responsible)" per line."""
-    lines = []
-    for row in kinds.milestones_by_month(data):
-        month = f"M{row.month}" if row.month else _("No month")
-        who = f" ({row.responsible})" if row.responsible else ""
-        lines.append(f"{month} – {row.milestone}{who}")
-    return "\n".join(lines)
-
-
 def answer_columns(question, *, sources=()):
     """The columns that show an answer to ``question``, in the active language.
 
@@ -449,8 +439,9 @@ def answer_columns(question, *, sources=()):
     number so that they never mix with another question's: a choice one per option
     (1 chosen, 0 not, blank without an answer), its note when the question asks for
     one and "other"; a financing mix today and target per source and their totals,
-    as numbers (and the currency of amounts); milestones one cell with a line
-    "M6 – milestone (responsible)" each. ``sources``: the financing sources.
+    as numbers (and the currency of amounts); milestones nothing more (the answer
+    reads "Month 6: milestone (responsible)" per line). ``sources``: the financing
+    sources.
     """
     answer_header = _label(Answer, "text")
     if not kinds.is_structured(question):
@@ -468,12 +459,8 @@ def answer_columns(question, *, sources=()):
 
     columns = [AnswerColumn(answer_header, written)]
     if question.kind == GuidanceQuestion.Kind.MILESTONES:
-        columns.append(
-            AnswerColumn(
-                header(_("Milestones")),
-                lambda answer: _milestone_lines(answer.data) if answer else "",
-            )
-        )
+        # The answer column reads them already, one per line with its month, as in the
+        # PDFs (by month: ``sessions.kinds.display``); a second column would repeat it.
         return tuple(columns)
     if question.kind == GuidanceQuestion.Kind.CHOICE:
 
