@@ -163,8 +163,32 @@ class DuplicateSessionsForm(forms.Form):
     )
 
 
+class QuestionLineForm(forms.ModelForm):
+    """A question on its session's page, where its options cannot be written: it
+    becomes a choose-from-a-list question on its own page, once it has options."""
+
+    class Meta:
+        model = GuidanceQuestion
+        fields = ("kind",)  # the inline's ``fields`` say which are on the line
+
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        has_options = self.instance.pk is not None and self.instance.options.exists()
+        if kind == GuidanceQuestion.Kind.CHOICE and not has_options:
+            raise forms.ValidationError(
+                _(
+                    "Its options are written on the question's own page: save it as "
+                    "another kind here, then open it and choose “choose from a list” "
+                    "there, with its options."
+                ),
+                code="no_options",
+            )
+        return kind
+
+
 class GuidanceQuestionInline(WorkshopLanguagesFirst, TranslationStackedInline):
     model = GuidanceQuestion
+    form = QuestionLineForm
     formset = KeepDelegationWorkFormSet  # no inline delete takes delegations' answers along
     fields = (("number", "order", "feeds", "kind"), "text", "help_text")
     ordering = ("order", "number")

@@ -99,12 +99,29 @@ def _in_use_message(obj, count):
     ) % {"object": obj, "count": count}
 
 
+def options_missing_message():
+    return _(
+        "A “choose from a list” question needs at least one option: delegations would "
+        "have nothing to choose. Write its options in the table below, or choose another "
+        "kind of answer."
+    )
+
+
 class KeepChosenOptionsFormSet(BaseInlineFormSet):
     """Options inline: an option that delegations chose cannot be deleted or get
-    another code (their answers name it by its code)."""
+    another code (their answers name it by its code); a choose-from-a-list question
+    keeps at least one option."""
 
     def clean(self):
         super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form not in self.deleted_forms
+            and (form.instance.pk is not None or form.has_changed())
+        ]
+        if self.instance.kind == GuidanceQuestion.Kind.CHOICE and not kept:
+            raise ValidationError(options_missing_message(), code="no_options")
         errors = []
         for form in self.forms:
             instance = form.instance

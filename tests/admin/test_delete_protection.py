@@ -26,7 +26,9 @@ def answered(delegation_a, session, member_a):
 
 def inline_post(model_admin, parent, user, delete_pk, model):
     """The data the admin's change page would post for ``parent``'s first inline, with
-    the line of ``delete_pk`` ticked for deletion; returns the bound formset."""
+    the line of ``delete_pk`` (a pk, or a set of them) ticked for deletion; returns the
+    bound formset."""
+    deleted = delete_pk if isinstance(delete_pk, set) else {delete_pk}
     request = RequestFactory().post("/")
     request.user = user
     [inline] = [i for i in model_admin.get_inline_instances(request, parent) if i.model is model]
@@ -44,7 +46,7 @@ def inline_post(model_admin, parent, user, delete_pk, model):
             if value is None:
                 continue
             data[form.add_prefix(name)] = getattr(value, "pk", value)
-        if form.instance.pk == delete_pk:
+        if form.instance.pk in deleted:
             data[form.add_prefix("DELETE")] = "on"
     return formset_class(data, instance=parent, prefix="lines")
 

@@ -65,6 +65,87 @@ def test_option_nobody_chose_is_deleted_inline(
     assert list(choice_question.options.values_list("code", flat=True)) == ["waste", "footpaths"]
 
 
+def test_a_choice_question_keeps_at_least_one_option(facilitator, choice_question):
+    """Deleting every option of a choose-from-a-list question is refused: delegations
+    would have nothing to choose (the workshop files refuse it too)."""
+    formset = inline_post(
+        admin.site._registry[GuidanceQuestion],
+        choice_question,
+        facilitator,
+        set(choice_question.options.values_list("pk", flat=True)),
+        QuestionOption,
+    )
+    with translation.override("fr"):
+        assert not formset.is_valid()
+        assert formset.non_form_errors() == [
+            "Une question « choisir dans une liste » a besoin d’au moins une option : les "
+            "délégations n’auraient rien à choisir. Écrivez ses options dans le tableau "
+            "ci-dessous, ou choisissez un autre type de réponse."
+        ]
+    assert choice_question.options.count() == 3
+    # Another kind of answer: its options may all go.
+    choice_question.kind = GuidanceQuestion.Kind.TEXT
+    formset = inline_post(
+        admin.site._registry[GuidanceQuestion],
+        choice_question,
+        facilitator,
+        set(choice_question.options.values_list("pk", flat=True)),
+        QuestionOption,
+    )
+    assert formset.is_valid()
+
+
+def test_the_session_page_cannot_make_a_question_a_choice_without_options(
+    facilitator_client, session
+):
+    """On the session's page a question has no options table: it becomes a choice on
+    its own page. Its line says so and nothing is saved."""
+    question = session.questions.get(number=2)
+    url = reverse("admin:workshop_sessions_session_change", args=[session.pk])
+    page = facilitator_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: value for name, value in _initial(form).items()}
+    for formset in page.context["inline_admin_formsets"]:
+        formset = formset.formset
+        prefix = formset.prefix
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(formset.forms)),
+                f"{prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+        for line in formset.forms:
+            data.update({line.add_prefix(k): v for k, v in _initial(line).items()})
+            if line.instance.pk == question.pk:
+                data[line.add_prefix("kind")] = GuidanceQuestion.Kind.CHOICE
+    with translation.override("en"):
+        response = facilitator_client.post(url, data)
+    assert response.status_code == 200  # the page again, with the error
+    assert "Its options are written on the question&#x27;s own page" in response.text
+    question.refresh_from_db()
+    assert question.kind == GuidanceQuestion.Kind.TEXT
+
+
+def _initial(form):
+    values = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            if value:
+                values[name] = "on"
+            continue
+        if hasattr(value, "isoformat") and hasattr(value, "hour"):
+            values[f"{name}_0"] = value.strftime("%Y-%m-%d")
+            values[f"{name}_1"] = value.strftime("%H:%M:%S")
+            continue
+        values[name] = getattr(value, "pk", value)
+    return values
+
+
 def test_financing_source_used_in_an_answer_cannot_be_deleted(
     facilitator_client, delegation_a, member_a, financing_question
 ):
