@@ -33,7 +33,7 @@ from workshop_portal.pdf import html_to_pdf
 from workshop_portal.pdf.join import PdfJoiner
 
 from .models import ActionItem, Bundle, BundleChunk, BundlePart, RenderedDocument, TARequest
-from .pdf.cache import KINDS, documents_refresh, templates_digest
+from .pdf.cache import KINDS, documents_fresh, documents_refresh, templates_digest
 from .pdf.render import render_limits, stylesheet
 from .selectors.organisers import (
     action_workbook,
@@ -135,14 +135,27 @@ def bundle_request(*, workshop, user):
 def bundle_prepare(bundle):
     """Mark ``bundle`` running with one part per delegation and return the ids of the
     delegations still to render; each is rendered by its own task
-    (``bundle_render_part``), so N workers share the work. Safe to call again."""
-    ids = list(bundle.workshop.delegations.order_by("name").values_list("pk", flat=True))
+    (``bundle_render_part``), so N workers share the work. A delegation whose
+    documents are all cached with their current fingerprints (read for every
+    delegation at once, ``documents_fresh``) is done here, with no task. Safe to call
+    again."""
+    delegations = list(bundle.workshop.delegations.select_related("workshop").order_by("name"))
+    ids = [delegation.pk for delegation in delegations]
     BundlePart.objects.bulk_create(
         [BundlePart(bundle=bundle, delegation_id=pk) for pk in ids], ignore_conflicts=True
     )
+    contents = bundle_contents(bundle.workshop)
+    fresh = documents_fresh(delegations, kinds=contents.kinds, sessions=contents.sessions)
+    reused = BundlePart.objects.filter(
+        bundle=bundle, delegation_id__in=fresh, status=BundlePart.Status.QUEUED
+    ).update(status=BundlePart.Status.DONE)
     done = BundlePart.objects.filter(bundle=bundle, status=BundlePart.Status.DONE).count()
     Bundle.objects.filter(pk=bundle.pk, status__in=RUNNING).update(
-        status=Bundle.Status.RUNNING, total=len(ids), done=done, progress_at=timezone.now()
+        status=Bundle.Status.RUNNING,
+        total=len(ids),
+        done=done,
+        reused=F("reused") + reused * (len(contents.kinds) + len(contents.sessions)),
+        progress_at=timezone.now(),
     )
     return list(
         BundlePart.objects.filter(bundle=bundle)

@@ -30,9 +30,9 @@ import workshop_portal.pdf
 from workshop_portal.pdf import PDF_CONTENT_TYPE, RenderedFile
 
 from ..models import RenderedDocument
-from .documents import plan_document
+from .documents import plan_document, plan_documents
 from .render import TEMPLATE_DIR, DocumentRenderFailed, render_document
-from .summary import summary_document
+from .summary import summary_document, summary_documents
 
 SUMMARY = RenderedDocument.Kind.SUMMARY
 # The documents of a delegation's plan; a session's summary is one more, per session.
@@ -113,6 +113,37 @@ def documents_refresh(*, delegation, kinds=KINDS, sessions=(), language=None):
             row = _row(delegation=delegation, kind=kind, language=language, session=session)
             _store(row.pk, fingerprint, output, asked=fingerprint)
     return language, rendered
+
+
+def documents_fresh(delegations, *, kinds=KINDS, sessions=()):
+    """The ids of those of ``delegations`` (of one workshop) whose documents — the
+    plan documents ``kinds`` and the summary of each of ``sessions``, in each
+    delegation's own language — are all cached with their current fingerprint, read
+    in a few queries for all of them: a bundle of a workshop where nothing changed
+    renders nothing and needs no task per delegation."""
+    delegations = list(delegations)
+    wanted = {delegation.pk: [] for delegation in delegations}
+    if kinds:
+        for pk, doc in plan_documents(delegations).items():
+            wanted[pk] += [((kind, None), document_fingerprint(doc, kind)) for kind in kinds]
+    for session in sessions:
+        for pk, doc in summary_documents(delegations, session=session).items():
+            wanted[pk].append(((SUMMARY, session.pk), document_fingerprint(doc, SUMMARY)))
+    languages = {delegation.pk: delegation.language for delegation in delegations}
+    cached = {}
+    for delegation_id, language, kind, session_id, fingerprint in (
+        RenderedDocument.objects.filter(delegation__in=languages)
+        .exclude(fingerprint="")
+        .order_by()
+        .values_list("delegation_id", "language", "kind", "session_id", "fingerprint")
+    ):
+        if language == languages[delegation_id]:
+            cached[(delegation_id, kind, session_id)] = fingerprint
+    return {
+        pk
+        for pk, documents in wanted.items()
+        if all(cached.get((pk, *key)) == fingerprint for key, fingerprint in documents)
+    }
 
 
 def _row(*, delegation, kind, language, session, **defaults):

@@ -315,30 +315,27 @@ def plan_document(*, delegation, language=None, now=None):
     written. The caller has checked access (``delegations.permissions``). Five
     queries at most, however many answers and items the delegation has.
     """
-    workshop = delegation.workshop
-    language = language or delegation.language
-    if language not in workshop.language_codes:
-        raise ValueError(
-            f"{language!r} is not a language of workshop {workshop.slug!r} "
-            f"({', '.join(workshop.language_codes)})."
-        )
-    fallbacks = (workshop.default_language,)
-    # One delegation's rows: ordered without the models' "delegation" first, which
-    # joins the delegation and its workshop to sort rows that all share them.
-    plan = ActionPlan.objects.filter(delegation=delegation).only("status").order_by("pk").first()
-    areas = {}
+    return plan_documents([delegation], language=language, now=now)[delegation.pk]
 
-    def area(obj):
-        if obj is None:
-            return None
-        if obj.pk not in areas:
-            areas[obj.pk] = Area(
-                code=obj.code, name=localized(obj, "name", language, fallbacks), order=obj.order
-            )
-        return areas[obj.pk]
 
-    answers = (
-        Answer.objects.filter(summary__delegation=delegation)
+def plan_documents(delegations, *, language=None, now=None):
+    """:func:`plan_document` of each of ``delegations`` (of one workshop), by
+    delegation id, in the same five queries at most however many delegations there
+    are: a bundle compares every delegation's fingerprints at once. ``language``
+    (default: each delegation's own) as in :func:`plan_document`."""
+    delegations = list(delegations)
+    ids = [delegation.pk for delegation in delegations]
+    for delegation in delegations:
+        check_language(delegation.workshop, language or delegation.language)
+    # Rows of many delegations, each list in its order, grouped below; ordered without
+    # the models' "delegation" first, which joins the delegation and its workshop.
+    plans = dict(
+        ActionPlan.objects.filter(delegation__in=ids)
+        .order_by()
+        .values_list("delegation_id", "status")
+    )
+    answers = list(
+        Answer.objects.filter(summary__delegation__in=ids)
         .filter(Q(discussed=True) | ~Q(text="") | ~Q(data={}))
         # What members see is what the PDFs show: no draft session, as in
         # delegations.permissions.sessions_visible_to(as_member=True).
@@ -352,8 +349,57 @@ def plan_document(*, delegation, language=None, now=None):
             "question__number",
         )
     )
-    answers = list(answers)
     sources = structured_context(answer.question for answer in answers)
+    source_related = ("intervention_area", "source_answer__question__session")
+    actions = ActionItem.objects.live().filter(delegation__in=ids).select_related(*source_related)
+    ta_requests = (
+        TARequest.objects.live()
+        .filter(delegation__in=ids)
+        .select_related(*source_related, "action")
+    )
+    rows = {pk: {"answers": [], "actions": [], "ta_requests": []} for pk in ids}
+    for answer in answers:
+        rows[answer.summary.delegation_id]["answers"].append(answer)
+    for name, queryset in (("actions", actions), ("ta_requests", ta_requests)):
+        for item in queryset.order_by("order", "pk"):
+            rows[item.delegation_id][name].append(item)
+    return {
+        delegation.pk: _plan_document(
+            delegation,
+            language or delegation.language,
+            is_draft=plans.get(delegation.pk) != ActionPlan.Status.FINAL,
+            sources=sources,
+            now=now,
+            **rows[delegation.pk],
+        )
+        for delegation in delegations
+    }
+
+
+def check_language(workshop, language):
+    """``ValueError`` unless ``language`` is one of the workshop's."""
+    if language not in workshop.language_codes:
+        raise ValueError(
+            f"{language!r} is not a language of workshop {workshop.slug!r} "
+            f"({', '.join(workshop.language_codes)})."
+        )
+
+
+def _plan_document(delegation, language, *, is_draft, answers, actions, ta_requests, sources, now):
+    """One delegation's :class:`PlanDocument` from its rows (no query)."""
+    workshop = delegation.workshop
+    fallbacks = (workshop.default_language,)
+    areas = {}
+
+    def area(obj):
+        if obj is None:
+            return None
+        if obj.pk not in areas:
+            areas[obj.pk] = Area(
+                code=obj.code, name=localized(obj, "name", language, fallbacks), order=obj.order
+            )
+        return areas[obj.pk]
+
     sessions = {}
     for answer in answers:
         summary = answer.summary
@@ -378,14 +424,7 @@ def plan_document(*, delegation, language=None, now=None):
             values["action"] = item.action.title if item.action else ""
         return values
 
-    source_related = ("intervention_area", "source_answer__question__session")
-    action_rows = list(
-        ActionItem.objects.live()
-        .filter(delegation=delegation)
-        .select_related(*source_related)
-        .order_by("order", "pk")
-    )
-    actions = tuple(
+    action_entries = tuple(
         ActionEntry(
             number=number,
             values=item_values(item),
@@ -393,16 +432,10 @@ def plan_document(*, delegation, language=None, now=None):
             prefilled=item.prefilled,
             source=_source(item.source_answer),
         )
-        for number, item in enumerate(action_rows, start=1)
+        for number, item in enumerate(actions, start=1)
     )
-    action_numbers = {item.pk: number for number, item in enumerate(action_rows, start=1)}
-    ta_rows = (
-        TARequest.objects.live()
-        .filter(delegation=delegation)
-        .select_related(*source_related, "action")
-        .order_by("order", "pk")
-    )
-    ta_requests = tuple(
+    action_numbers = {item.pk: number for number, item in enumerate(actions, start=1)}
+    ta_entries = tuple(
         TARequestEntry(
             number=number,
             values=item_values(item),
@@ -411,7 +444,7 @@ def plan_document(*, delegation, language=None, now=None):
             action_number=action_numbers.get(item.action_id),
             source=_source(item.source_answer),
         )
-        for number, item in enumerate(ta_rows, start=1)
+        for number, item in enumerate(ta_requests, start=1)
     )
 
     return PlanDocument(
@@ -429,7 +462,7 @@ def plan_document(*, delegation, language=None, now=None):
             now or timezone.now(), zoneinfo.ZoneInfo(workshop.time_zone)
         ),
         time_zone=workshop.time_zone,
-        is_draft=plan is None or plan.status != ActionPlan.Status.FINAL,
+        is_draft=is_draft,
         sessions=tuple(
             SessionEntry(
                 code=summary.session.code,
@@ -441,6 +474,6 @@ def plan_document(*, delegation, language=None, now=None):
             )
             for summary, entries in sessions.values()
         ),
-        actions=actions,
-        ta_requests=ta_requests,
+        actions=action_entries,
+        ta_requests=ta_entries,
     )

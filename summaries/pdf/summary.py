@@ -20,7 +20,7 @@ from sessions.i18n import Localized, localized
 from sessions.models import Session
 
 from ..models import Answer, Summary
-from .documents import structured_context, structured_display
+from .documents import check_language, structured_context, structured_display
 
 
 @dataclass(frozen=True)
@@ -82,29 +82,59 @@ def summary_document(*, delegation, session, language=None, now=None):
     that language with a visible fallback; answers are kept as written. The caller
     has checked access (``delegations.permissions``). Three queries.
     """
-    workshop = delegation.workshop
-    language = language or delegation.language
-    if language not in workshop.language_codes:
-        raise ValueError(
-            f"{language!r} is not a language of workshop {workshop.slug!r} "
-            f"({', '.join(workshop.language_codes)})."
+    return summary_documents([delegation], session=session, language=language, now=now)[
+        delegation.pk
+    ]
+
+
+def summary_documents(delegations, *, session, language=None, now=None):
+    """:func:`summary_document` of each of ``delegations`` for ``session``, by
+    delegation id, in the same three queries however many delegations there are.
+    ``language`` (default: each delegation's own) as in :func:`summary_document`."""
+    delegations = list(delegations)
+    for delegation in delegations:
+        workshop = delegation.workshop
+        check_language(workshop, language or delegation.language)
+        if session.workshop_id != workshop.pk or session.status == Session.Status.DRAFT:
+            raise ValueError(
+                f"Session {session.code!r} is not a visible session of {workshop.slug!r}."
+            )
+    summaries = {
+        summary.delegation_id: summary
+        for summary in Summary.objects.filter(
+            delegation__in=[delegation.pk for delegation in delegations], session=session
         )
-    if session.workshop_id != workshop.pk or session.status == Session.Status.DRAFT:
-        raise ValueError(f"Session {session.code!r} is not a visible session of {workshop.slug!r}.")
+        .select_related("submitted_by")
+        .order_by()  # the model's ordering would join two tables
+    }
+    answers = {}
+    for answer in Answer.objects.filter(summary__in=summaries.values()).order_by():
+        answers.setdefault(answer.summary_id, {})[answer.question_id] = answer
+    questions = list(session.questions.order_by("order", "number"))
+    answered = {question_id for each in answers.values() for question_id in each}
+    sources = structured_context(q for q in questions if q.pk in answered)
+    documents = {}
+    for delegation in delegations:
+        summary = summaries.get(delegation.pk)
+        documents[delegation.pk] = _summary_document(
+            delegation,
+            session,
+            language or delegation.language,
+            summary=summary,
+            answers=answers.get(summary.pk, {}) if summary else {},
+            questions=questions,
+            sources=sources,
+            now=now,
+        )
+    return documents
+
+
+def _summary_document(delegation, session, language, *, summary, answers, questions, sources, now):
+    """One delegation's :class:`SummaryDocument` from its rows (no query)."""
+    workshop = delegation.workshop
     fallbacks = (workshop.default_language,)
     zone = zoneinfo.ZoneInfo(workshop.time_zone)
-    summary = (
-        Summary.objects.filter(delegation=delegation, session=session)
-        .select_related("submitted_by")
-        .order_by("pk")  # unique anyway; the model's ordering would join two tables
-        .first()
-    )
-    answers = {}
-    if summary is not None:
-        answers = {a.question_id: a for a in Answer.objects.filter(summary=summary).order_by()}
     entries = []
-    questions = list(session.questions.order_by("order", "number"))
-    sources = structured_context(q for q in questions if q.pk in answers)
     for question in questions:
         answer = answers.get(question.pk)
         entries.append(

@@ -144,6 +144,8 @@ def test_bundle_rerun_renders_only_what_changed(
     run_worker()
     unchanged.refresh_from_db()
     assert (unchanged.rendered, unchanged.reused) == (0, 6)
+    # Nothing changed: every part was done when the bundle started, by no worker's task.
+    assert list(unchanged.parts.values_list("status", "worker")) == [("done", "")] * 2
     first = Bundle.objects.order_by("created_at").first()
     # the same ZIP, not rebuilt nor stored again
     assert (unchanged.chunks.count(), unchanged.archive_of_id) == (0, first.pk)
@@ -162,6 +164,8 @@ def test_bundle_rerun_renders_only_what_changed(
     changed.refresh_from_db()
     # Senegal's action plan (it quotes the answer) and its summary of V; nothing else.
     assert (changed.rendered, changed.reused) == (2, 4)
+    workers = dict(changed.parts.values_list("delegation__slug", "worker"))
+    assert workers["ghana"] == "" and workers["senegal"] != ""  # only Senegal had a task
 
 
 @pytest.mark.parametrize("name", ["bundle_start"])

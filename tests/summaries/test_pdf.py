@@ -23,6 +23,9 @@ from summaries.pdf import (
     render_action_plan,
     render_ta_requests,
 )
+from summaries.pdf.documents import plan_documents
+from summaries.pdf.summary import summary_document, summary_documents
+from tests.conftest import make_member
 from workshop_portal.pdf import html_to_pdf
 
 from .conftest import SENEGAL_ACTIONS, SENEGAL_ANSWERS, THAI_ANSWER, write_answers
@@ -309,6 +312,32 @@ def test_plan_document_query_count_does_not_grow_with_items(
     with django_assert_num_queries(5):
         doc = plan_document(delegation=delegation)
     assert (len(doc.actions), len(doc.ta_requests), len(doc.sessions[0].answers)) == (15, 12, 5)
+
+
+def test_documents_of_many_delegations_are_each_ones_in_the_same_queries(
+    senegal_plan, delegation_b, workshop, session, django_assert_num_queries
+):
+    """What a bundle compares fingerprints with: every delegation's documents read at
+    once are exactly the ones read alone, and more delegations take no more queries."""
+    member_b = make_member("bob", delegation_b)
+    write_answers(delegation_b, session, member_b, {1: "Budget line", 2: "Donors"}, "en")
+    third = Delegation.objects.create(workshop=workshop, name="Togo", slug="togo", language="fr")
+    delegations = list(Delegation.objects.select_related("workshop").order_by("name"))
+    assert [d.slug for d in delegations] == ["ghana", "senegal", "togo"]
+    alone = {d.pk: plan_document(delegation=d, now=NOW) for d in delegations}
+    summaries = {
+        d.pk: summary_document(delegation=d, session=session, now=NOW) for d in delegations
+    }
+    assert plan_documents(delegations, now=NOW) == alone
+    assert summary_documents(delegations, session=session, now=NOW) == summaries
+    assert alone[senegal_plan.pk].actions and not alone[third.pk].actions
+    assert summaries[delegation_b.pk].answers[0].text == "Budget line"
+    with django_assert_num_queries(4):
+        plan_documents(delegations[:1])
+    with django_assert_num_queries(4):
+        plan_documents(delegations)
+    with django_assert_num_queries(3):
+        summary_documents(delegations, session=session)
 
 
 # --- what the PDFs show ---------------------------------------------------------------
