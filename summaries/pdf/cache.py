@@ -115,20 +115,27 @@ def documents_refresh(*, delegation, kinds=KINDS, sessions=(), language=None):
     return language, rendered
 
 
+# Delegations read at once by documents_fresh: a few queries per batch, and the memory
+# of one batch's rows whatever the number of delegations.
+FRESH_BATCH = 25
+
+
 def documents_fresh(delegations, *, kinds=KINDS, sessions=()):
     """The ids of those of ``delegations`` (of one workshop) whose documents — the
     plan documents ``kinds`` and the summary of each of ``sessions``, in each
     delegation's own language — are all cached with their current fingerprint, read
-    in a few queries for all of them: a bundle of a workshop where nothing changed
-    renders nothing and needs no task per delegation."""
+    ``FRESH_BATCH`` delegations at a time in a few queries: a bundle of a workshop
+    where nothing changed renders nothing and needs no task per delegation."""
     delegations = list(delegations)
     wanted = {delegation.pk: [] for delegation in delegations}
-    if kinds:
-        for pk, doc in plan_documents(delegations).items():
-            wanted[pk] += [((kind, None), document_fingerprint(doc, kind)) for kind in kinds]
-    for session in sessions:
-        for pk, doc in summary_documents(delegations, session=session).items():
-            wanted[pk].append(((SUMMARY, session.pk), document_fingerprint(doc, SUMMARY)))
+    for start in range(0, len(delegations), FRESH_BATCH):
+        batch = delegations[start : start + FRESH_BATCH]
+        if kinds:
+            for pk, doc in plan_documents(batch).items():
+                wanted[pk] += [((kind, None), document_fingerprint(doc, kind)) for kind in kinds]
+        for session in sessions:
+            for pk, doc in summary_documents(batch, session=session).items():
+                wanted[pk].append(((SUMMARY, session.pk), document_fingerprint(doc, SUMMARY)))
     languages = {delegation.pk: delegation.language for delegation in delegations}
     cached = {}
     for delegation_id, language, kind, session_id, fingerprint in (

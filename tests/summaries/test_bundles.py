@@ -10,9 +10,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from delegations.models import Delegation
 from summaries import services
 from summaries.bundles import bundle_zip
 from summaries.models import Bundle, RenderedDocument
+from summaries.pdf import cache
 from summaries.pdf.cache import document_file
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +168,30 @@ def test_bundle_rerun_renders_only_what_changed(
     assert (changed.rendered, changed.reused) == (2, 4)
     workers = dict(changed.parts.values_list("delegation__slug", "worker"))
     assert workers["ghana"] == "" and workers["senegal"] != ""  # only Senegal had a task
+
+
+def test_fresh_delegations_are_those_whose_documents_are_all_cached(
+    monkeypatch, senegal_plan, delegation_b, session, member_a
+):
+    """``documents_fresh``, batch by batch (one delegation per batch here): nothing is
+    fresh before rendering, everything after, and an edit takes its delegation out."""
+    monkeypatch.setattr(cache, "FRESH_BATCH", 1)
+    delegations = list(Delegation.objects.select_related("workshop").order_by("name"))
+    contents = {"kinds": cache.KINDS, "sessions": (session,)}
+    assert cache.documents_fresh(delegations, **contents) == set()
+    for delegation in delegations:
+        cache.documents_refresh(delegation=delegation, **contents)
+    assert cache.documents_fresh(delegations, **contents) == {senegal_plan.pk, delegation_b.pk}
+    answer = session.questions.get(number=1).answers.get()
+    services.answer_save(
+        delegation=senegal_plan,
+        question=answer.question,
+        data=services.AnswerInput(
+            text="Révisé", discussed=True, language="fr", base_version=answer.version
+        ),
+        user=member_a,
+    )
+    assert cache.documents_fresh(delegations, **contents) == {delegation_b.pk}
 
 
 @pytest.mark.parametrize("name", ["bundle_start"])
