@@ -65,16 +65,18 @@ def test_option_nobody_chose_is_deleted_inline(
     assert list(choice_question.options.values_list("code", flat=True)) == ["waste", "footpaths"]
 
 
+def all_options_deleted(question, user):
+    """The question page's options inline, posted with every option ticked for deletion."""
+    options = set(question.options.values_list("pk", flat=True))
+    return inline_post(
+        admin.site._registry[GuidanceQuestion], question, user, options, QuestionOption
+    )
+
+
 def test_a_choice_question_keeps_at_least_one_option(facilitator, choice_question):
     """Deleting every option of a choose-from-a-list question is refused: delegations
     would have nothing to choose (the workshop files refuse it too)."""
-    formset = inline_post(
-        admin.site._registry[GuidanceQuestion],
-        choice_question,
-        facilitator,
-        set(choice_question.options.values_list("pk", flat=True)),
-        QuestionOption,
-    )
+    formset = all_options_deleted(choice_question, facilitator)
     with translation.override("fr"):
         assert not formset.is_valid()
         assert formset.non_form_errors() == [
@@ -85,13 +87,7 @@ def test_a_choice_question_keeps_at_least_one_option(facilitator, choice_questio
     assert choice_question.options.count() == 3
     # Another kind of answer: its options may all go.
     choice_question.kind = GuidanceQuestion.Kind.TEXT
-    formset = inline_post(
-        admin.site._registry[GuidanceQuestion],
-        choice_question,
-        facilitator,
-        set(choice_question.options.values_list("pk", flat=True)),
-        QuestionOption,
-    )
+    formset = all_options_deleted(choice_question, facilitator)
     assert formset.is_valid()
 
 

@@ -66,17 +66,22 @@ def test_document_cache_reuses_unchanged_pdf(senegal_plan):
 
 def test_document_cache_renders_again_after_an_edit(senegal_plan, session, member_a):
     document_file(delegation=senegal_plan, kind="action_plan")
-    answer = session.questions.get(number=1).answers.get()
-    services.answer_save(
-        delegation=senegal_plan,
-        question=answer.question,
-        data=services.AnswerInput(
-            text="Texte révisé", discussed=True, language="fr", base_version=answer.version
-        ),
-        user=member_a,
-    )
+    revise_answer(senegal_plan, session, member_a, "Texte révisé")
     _pdf, rendered = document_file(delegation=senegal_plan, kind="action_plan")
     assert rendered is True
+
+
+def revise_answer(delegation, session, user, text):
+    """The delegation's answer to question 1 of ``session`` rewritten as ``text``."""
+    answer = session.questions.get(number=1).answers.get(summary__delegation=delegation)
+    services.answer_save(
+        delegation=delegation,
+        question=answer.question,
+        data=services.AnswerInput(
+            text=text, discussed=True, language="fr", base_version=answer.version
+        ),
+        user=user,
+    )
 
 
 def run_worker():
@@ -152,15 +157,7 @@ def test_bundle_rerun_renders_only_what_changed(
     # the same ZIP, not rebuilt nor stored again
     assert (unchanged.chunks.count(), unchanged.archive_of_id) == (0, first.pk)
     assert bundle_zip(unchanged) == bundle_zip(first)
-    answer = session.questions.get(number=1).answers.get()
-    services.answer_save(
-        delegation=senegal_plan,
-        question=answer.question,
-        data=services.AnswerInput(
-            text="Révisé", discussed=True, language="fr", base_version=answer.version
-        ),
-        user=member_a,
-    )
+    revise_answer(senegal_plan, session, member_a, "Révisé")
     changed = start_bundle(client, workshop)
     run_worker()
     changed.refresh_from_db()
@@ -182,15 +179,7 @@ def test_fresh_delegations_are_those_whose_documents_are_all_cached(
     for delegation in delegations:
         cache.documents_refresh(delegation=delegation, **contents)
     assert cache.documents_fresh(delegations, **contents) == {senegal_plan.pk, delegation_b.pk}
-    answer = session.questions.get(number=1).answers.get()
-    services.answer_save(
-        delegation=senegal_plan,
-        question=answer.question,
-        data=services.AnswerInput(
-            text="Révisé", discussed=True, language="fr", base_version=answer.version
-        ),
-        user=member_a,
-    )
+    revise_answer(senegal_plan, session, member_a, "Révisé")
     assert cache.documents_fresh(delegations, **contents) == {delegation_b.pk}
 
 
