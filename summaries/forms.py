@@ -428,6 +428,12 @@ class FinancingAnswerForm(StructuredAnswerForm):
         totals = kinds.display(self.question, self.stored).totals
         return totals[1:-1] if totals else ()
 
+    @property
+    def total_cells(self):
+        """The footer's cell of each column: its saved total, or "" before a save (the
+        page fills them after each save)."""
+        return self.totals or ("",) * len(self.column_labels())
+
 
 def _number_text(value):
     if value is None:

@@ -35,14 +35,17 @@ def flat_errors(form):
     return [str(error) for errors in form.errors.values() for error in errors]
 
 
-def unit_json(values, *, version, saved_at=None, saved_by=None, merged_from=(), flag=None):
+def unit_json(
+    values, *, version, saved_at=None, saved_by=None, merged_from=(), flag=None, figures=()
+):
     """The one JSON shape of every editable unit (an answer, a summary's details, a plan
     item), read by static/portal/editor/: its ``values`` by form field name (a field
     with several values is a list), the ``version`` they are, when and by whom they
     were saved, and ``merged_from``, the fields that (in part) came from another
     laptop's save merged into this one. Only when there is one, ``flag``: what is odd
     about the saved values, saved anyway (a financing mix whose shares do not add up to
-    100 %)."""
+    100 %); ``figures``, what the page shows computed from them (a financing mix's
+    totals per column, formatted), in order."""
     body = {
         "version": version,
         "values": values,
@@ -52,6 +55,8 @@ def unit_json(values, *, version, saved_at=None, saved_by=None, merged_from=(), 
     }
     if flag:
         body["flag"] = flag
+    if figures:
+        body["figures"] = list(figures)
     return body
 
 

@@ -87,6 +87,7 @@ def _answer_json(question, answer, delegation):
         merged_from=getattr(answer, "merged_from", ()),
         # A financing mix whose shares do not add up to 100 % (saved anyway).
         flag=kinds.financing_flag(question, answer.data) if answer else None,
+        figures=getattr(form, "totals", ()),
     )
 
 

@@ -80,3 +80,36 @@ def test_two_laptops_choosing_categories_at_once_keep_both(
     expect(state(second)).to_have_text(re.compile("บันทึกแล้วเมื่อ"))
     answer.refresh_from_db()
     assert answer.data["chosen"] == ["waste-management", "footpaths"]
+
+
+def test_financing_totals_and_the_100_percent_flag_follow_each_save(
+    login_context, live_server, member_a, delegation_a, session
+):
+    """The footer's totals and the flag of shares that do not add up to 100 % are the
+    server's, shown again after every autosave, not only after a reload."""
+    from sessions.models import FinancingSource
+
+    for order, (code, name) in enumerate([("domestic", "Domestic budget"), ("donors", "Donors")]):
+        FinancingSource.objects.get_or_create(code=code, defaults={"name_en": name, "order": order})
+    question = session.questions.get(number=2)
+    question.kind = GuidanceQuestion.Kind.FINANCING
+    question.financing_columns = GuidanceQuestion.FinancingColumns.TODAY
+    question.financing_unit = GuidanceQuestion.FinancingUnit.PERCENT
+    question.save()
+    page = login_context(member_a).new_page()
+    page.goto(live_server.url + f"/w/{session.workshop.slug}/d/{delegation_a.slug}/s/V/")
+    flag = page.locator("#question-2 [data-role=flag]")
+    total = page.locator("#question-2 [data-role=figure]").first
+    expect(flag).to_be_hidden()
+    expect(total).to_have_text("")
+    page.fill("#id_q2-today__domestic", "60")
+    page.fill("#id_q2-today__donors", "30")
+    page.locator("#id_q2-today__donors").blur()
+    expect(flag).to_be_visible()
+    expect(flag).to_contain_text("add up to 90 %, not 100 %. Saved anyway.")
+    expect(total).to_have_text("90 %")
+    page.fill("#id_q2-today__donors", "40")
+    page.locator("#id_q2-today__donors").blur()
+    expect(total).to_have_text("100 %")
+    expect(flag).to_be_hidden()
+    assert Answer.objects.get(question=question).data["rows"]["donors"]["today"] == 40

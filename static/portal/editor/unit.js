@@ -282,12 +282,28 @@ export class Unit {
         this.refresh();
       }
       this.on("confirmed", hhmm(data.saved_at) + note);
+      this.showSaved(data);
     } else {
       // Typed on while saving (or merged): keep the newer values, re-based on the new version.
       this.keep();
       if (this.state === State.SAVING) this.on("edit");
       this.saveSoon(DEBOUNCE_MS);
     }
+  }
+
+  /** What the unit shows computed from what was saved: a flag (a financing mix whose
+   * shares do not add up to 100 %, saved anyway) and figures (its totals), as the
+   * server computed them. */
+  showSaved(data) {
+    const flag = this.el.querySelector("[data-role=flag]");
+    if (flag) {
+      flag.querySelector("[data-role=flag-text]").textContent = data.flag || "";
+      flag.hidden = !data.flag;
+    }
+    const figures = data.figures || [];
+    this.el.querySelectorAll("[data-role=figure]").forEach((cell, i) => {
+      cell.textContent = figures[i] || "";
+    });
   }
 
   stale(data, sent) {
