@@ -25,6 +25,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sessions.models import GuidanceQuestion, Session, Workshop
+from workshop_portal.prepared import PreparedQuery
 
 from .models import Delegation, Membership
 
@@ -32,13 +33,6 @@ STAFF_GROUPS = ("Facilitators", "Organisers")
 
 
 # --- reading ------------------------------------------------------------------------
-
-
-def _one(queryset):
-    """The first row of ``queryset`` or ``None``, without the models' default ordering:
-    on the autosave path that ordering joins half the schema for one row (unique here
-    anyway)."""
-    return next(iter(queryset.order_by()[:1]), None)
 
 
 def user_reads_everything(user):
@@ -109,16 +103,37 @@ def delegation_for(user, workshop, slug):
     raise Http404("No such delegation.")
 
 
+# The hot path (every autosave looks up its membership and its question): compiled
+# once, without the models' default ordering, which joins half the schema for a row
+# that is unique anyway.
+_membership = PreparedQuery(
+    lambda user, workshop, delegation: (
+        Membership.objects.filter(
+            user_id=user, delegation__slug=delegation, delegation__workshop__slug=workshop
+        )
+        .select_related("delegation__workshop")
+        .order_by()[:1]
+    )
+)
+_question = PreparedQuery(
+    lambda workshop, session, number: (
+        GuidanceQuestion.objects.filter(
+            session__workshop_id=workshop, session__code=session, number=number
+        )
+        .select_related("session")
+        .order_by()[:1]
+    )
+)
+
+
 def delegation_access(user, workshop_slug, delegation_slug):
     """Like :func:`delegation_for`, from the URL's slugs, in one query for a member
     (the hot path: every autosave goes through here)."""
-    membership = _one(
-        Membership.objects.filter(
-            user_id=user.pk,
-            delegation__slug=delegation_slug,
-            delegation__workshop__slug=workshop_slug,
-        ).select_related("delegation__workshop")
-    )
+    membership = None
+    if user.is_authenticated:
+        membership = _membership.first(
+            user=user.pk, workshop=workshop_slug, delegation=delegation_slug
+        )
     if membership is not None:
         return DelegationAccess(membership.delegation, can_edit=True)
     return delegation_for(user, workshop_for(user, workshop_slug), delegation_slug)
@@ -162,11 +177,7 @@ def session_for_preview(user, workshop, code):
 
 def question_for(*, workshop, session_code, number):
     """A question of a session that delegations can see (not a draft), else 404."""
-    question = _one(
-        GuidanceQuestion.objects.filter(
-            session__workshop=workshop, session__code=session_code, number=number
-        ).select_related("session")
-    )
+    question = _question.first(workshop=workshop.pk, session=session_code, number=number)
     # Draft checked here rather than in SQL: on the autosave path the ``exclude`` costs
     # more to build than the whole lookup.
     if question is None or question.session.status == Session.Status.DRAFT:

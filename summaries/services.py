@@ -21,6 +21,7 @@ from sessions import kinds
 from sessions import text as typed_text
 from sessions.i18n import localized
 from sessions.models import GuidanceQuestion
+from workshop_portal.prepared import PreparedQuery
 
 from .merge import three_way
 from .models import PLAN_HORIZON_MONTHS, ActionItem, ActionPlan, Answer, Summary, TARequest
@@ -219,6 +220,24 @@ def answer_long_fields(question, values):
     return kinds.long_fields(question, values)
 
 
+# The locks every autosave takes, compiled once (``workshop_portal.prepared``); each
+# row is unique, so no ordering (the models' would join for nothing).
+_locked_summary = PreparedQuery(
+    lambda delegation, session: (
+        Summary.objects.select_for_update()
+        .filter(delegation_id=delegation, session_id=session)
+        .order_by()[:1]
+    )
+)
+_locked_answer = PreparedQuery(
+    lambda summary, question: (
+        Answer.objects.select_for_update()
+        .filter(summary_id=summary, question_id=question)
+        .order_by()[:1]
+    )
+)
+
+
 @transaction.atomic
 def answer_save(*, delegation, question, data, user):
     """Save the delegation's answer to ``question`` if ``data.base_version`` is current.
@@ -230,20 +249,14 @@ def answer_save(*, delegation, question, data, user):
     its summary row, so a submit and a save never interleave.
     """
     _ensure(permissions.can_write_summary(Summary(session=question.session)))
-    summary, _created = Summary.objects.select_for_update().get_or_create(
-        delegation=delegation, session=question.session
-    )
+    summary = _locked_summary.first(delegation=delegation.pk, session=question.session_id)
+    if summary is None:  # the first write of this delegation in this session
+        summary, _created = Summary.objects.select_for_update().get_or_create(
+            delegation=delegation, session=question.session
+        )
     summary.session = question.session
     _ensure(permissions.can_write_summary(summary))
-    # Unique per (summary, question): no ordering (the model's would join for nothing).
-    answer = next(
-        iter(
-            Answer.objects.select_for_update()
-            .filter(summary=summary, question=question)
-            .order_by()[:1]
-        ),
-        None,
-    )
+    answer = _locked_answer.first(summary=summary.pk, question=question.pk)
     mine = {"discussed": data.discussed, "language": data.language}
     if kinds.is_structured(question):
         # Raises ValidationError (translated, by field) for what does not fit.

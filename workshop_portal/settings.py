@@ -213,6 +213,8 @@ TASKS = {
 
 CSRF_FAILURE_VIEW = "workshop_portal.views.csrf_failure"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Django's database sessions, read with a prepared query (the autosave's hot path).
+SESSION_ENGINE = "workshop_portal.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -327,3 +327,36 @@ def test_every_unit_answers_with_the_same_json_shape(client, member_a, delegatio
     assert details.json()["values"] == {"participants": "Awa", "rapporteur": "Awa"}
     assert plan_item.json()["values"]["title"] == "Budget 2027"
     assert answer.json()["saved_by"] == member_a.get_username()
+
+
+def test_autosave_reads_and_writes_only_what_it_needs(client, member_a, delegation_a, session):
+    """The hot path, statement by statement: who is signed in, the membership and the
+    question (one query each), the summary and the answer locked, the new version and
+    its history record. The savepoint is the test's transaction around the service's."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(member_a)
+    version = autosave(client, delegation_a, session, text="first").json()["version"]
+    with CaptureQueriesContext(connection) as queries:
+        response = autosave(client, delegation_a, session, text="second", version=version)
+    assert response.status_code == 200
+    pattern = re.compile(r'^(SELECT .*? FROM|UPDATE|INSERT INTO) "(\w+)"|^(\w+)')
+    statements = []
+    for query in queries.captured_queries:
+        match = pattern.match(query["sql"])
+        statements.append(match.group(2) or match.group(3))
+    assert statements == [
+        "django_session",
+        "auth_user",
+        "delegations_membership",
+        "workshop_sessions_guidancequestion",
+        "SAVEPOINT",
+        "summaries_summary",
+        "summaries_answer",
+        "summaries_answer",
+        "summaries_historicalanswer",
+        "RELEASE",
+    ]
