@@ -114,6 +114,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend; its health check skips a connection that has just worked
+    # (workshop_portal/postgresql/base.py says why).
+    DATABASES["default"]["ENGINE"] = "workshop_portal.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Several writers (server, worker, autosaves) share the file: wait instead of failing.
