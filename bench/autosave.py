@@ -37,6 +37,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from pathlib import Path
@@ -235,12 +236,17 @@ class Saturator(Editor):
 
 
 def gunicorn(app, args, env):
-    return subprocess.Popen(
+    """gunicorn serving ``app``, once every worker has loaded it
+    (``bench/gunicorn_ready.py`` says why)."""
+    ready = tempfile.mkdtemp(prefix="bench-ready-")
+    server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
             app,
+            "--config",
+            "python:bench.gunicorn_ready",
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
@@ -256,15 +262,23 @@ def gunicorn(app, args, env):
             "30",
         ],  # fmt: skip
         cwd=ROOT,
-        env=env,
+        env={**env, "BENCH_READY_DIR": ready},
     )
+    deadline = time.monotonic() + 60
+    while len(os.listdir(ready)) < args.workers:
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            raise SystemExit("gunicorn's workers did not start")
+        time.sleep(0.1)
+    shutil.rmtree(ready)
+    wait_for_server()
+    return server
 
 
 def saturation(app, specs, args, env):
     """Requests per second answered for ``specs`` (one client each, no think time)."""
     server = gunicorn(app, args, env)
     try:
-        wait_for_server()
         deadline = time.monotonic() + args.saturation_seconds
         clients = [Saturator(spec, deadline, 0) for spec in specs]
         started = time.monotonic()
@@ -283,7 +297,6 @@ def wrk_saturation(app, args, env):
         return None, 0
     server = gunicorn(app, args, env)
     try:
-        wait_for_server()
         output = subprocess.run(
             [
                 wrk,
@@ -349,7 +362,7 @@ def main():
         help="mean seconds between an editor's saves (the page saves 2 s after typing stops)",
     )
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)  # the README's 4 x 2
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--saturation-seconds", type=float, default=15)
     parser.add_argument("--no-saturation", action="store_true")
@@ -370,7 +383,6 @@ def main():
     }
     server = gunicorn("workshop_portal.wsgi", args, env)
     try:
-        wait_for_server()
         measured = time.monotonic() + args.warmup
         deadline = measured + args.seconds
         results = [Editor(spec, deadline, args.think, measured) for spec in editors]
