@@ -10,31 +10,39 @@ converters, the same cursor wrappers, so query counting and logging see it).
 
 Rules, checked where they can be:
 
-- ``build(**values)`` returns a queryset whose SQL depends on nothing but the shape
-  of its arguments, and uses each value only as a lookup value (``slug=...``,
-  ``pk=...``). At the first call the queryset is compiled twice, with the real values
-  and with marker values, and the query is prepared only if both give the same SQL
-  and every marker appears once among the parameters.
-- Values are ``int`` or ``str``. Anything else (``None`` turns ``=`` into
-  ``IS NULL``; a date is converted per database) runs the queryset as usual.
+- ``build(**values)`` returns a queryset of model instances (no ``values()``, no
+  ``prefetch_related``) whose SQL depends on nothing but the shape of its arguments, and
+  uses each value unchanged as a lookup value (``slug=...``, ``pk=...``). At the first
+  call the queryset is compiled twice, with the real values and with marker values,
+  and the query is prepared only if both give the same SQL, every marker appears once
+  among the parameters, each real value stands where its marker stands, and every other
+  parameter is the same in both (a ``timezone.now()`` inside ``build`` is not).
+- Values are ``int`` (within 64 bits) or ``str``; a call with anything else (``None``
+  turns ``=`` into ``IS NULL``; a date is converted per database) runs the queryset as
+  usual, however the query was prepared. So does a query that cannot be prepared, and a
+  call whose values make Django's compiler give up (``EmptyResultSet``: a number beyond
+  its field's range), which prepares nothing.
 - ``select_for_update`` outside a transaction raises, as Django does.
-
-No third-party package does this for current Django (django-prepared-queries, the
-closest, stopped at Django 1.11); this leans on ``ModelIterable`` and the compiler's
-``as_sql``, so ``tests/workshop_portal/test_prepared.py`` compares its results with
-the plain queryset's on both databases whenever Django is upgraded.
+- ``using`` is a database alias; database routers are not asked (this project has none).
 """
 
 import copy
 import threading
 import weakref
 
+from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.db import connections
 from django.db.models.query import ModelIterable
 from django.db.transaction import TransactionManagementError
 from django.utils import translation
 
 _MARKER_INT = 32000  # small enough for any integer field, so no lookup is elided
+_UNPREPARABLE = False  # cached: this query runs as a plain queryset
+_NOT_THESE_VALUES = None  # not cached: these values could not be compiled
+
+
+def _preparable(value):
+    return type(value) is str or (type(value) is int and -(2**63) <= value < 2**63)
 
 
 class PreparedQuery:
@@ -45,15 +53,18 @@ class PreparedQuery:
 
     def __call__(self, *, using="default", **values):
         """The rows of ``build(**values)``, as a list."""
-        key = (using, translation.get_language(), tuple(values))
-        prepared = self._prepared.get(key)
-        if prepared is None:
-            with self._lock:
-                prepared = self._prepared.get(key)
-                if prepared is None:
-                    prepared = self._prepare(using, values) or False
-                    self._prepared[key] = prepared
-        if prepared is False:
+        prepared = _UNPREPARABLE
+        if all(_preparable(value) for value in values.values()):
+            key = (using, translation.get_language(), tuple(values))
+            prepared = self._prepared.get(key)
+            if prepared is None:
+                with self._lock:
+                    prepared = self._prepared.get(key)
+                    if prepared is None:
+                        prepared = self._prepare(using, values)
+                        if prepared is not _NOT_THESE_VALUES:
+                            self._prepared[key] = prepared
+        if not prepared:
             return list(self._build(**values).using(using))
         return list(ModelIterable(prepared.run(values)))
 
@@ -63,27 +74,36 @@ class PreparedQuery:
         return rows[0] if rows else None
 
     def _prepare(self, using, values):
-        markers = {}
-        for index, (name, value) in enumerate(values.items()):
-            if type(value) is int:
-                markers[name] = _MARKER_INT + index
-            elif type(value) is str:
-                markers[name] = f"\ue000prepared-{index}"  # a private-use character
-            else:
-                return None
-        sql, params = self._build(**values).using(using).query.get_compiler(using).as_sql()
+        queryset = self._build(**values).using(using)
+        if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
+            return _UNPREPARABLE
+        try:
+            sql, params = queryset.query.get_compiler(using).as_sql()
+        except (EmptyResultSet, FullResultSet):
+            return _NOT_THESE_VALUES
+        markers = {
+            name: _MARKER_INT + index if type(value) is int else f"\ue000prepared-{index}"
+            for index, (name, value) in enumerate(values.items())
+        }  # a private-use character in the string markers
         marked = self._build(**markers).using(using)
-        compiler = marked.query.get_compiler(using)
-        marked_sql, marked_params = compiler.as_sql()
+        try:
+            compiler = marked.query.get_compiler(using)
+            marked_sql, marked_params = compiler.as_sql()
+        except (EmptyResultSet, FullResultSet, ValidationError, ValueError, TypeError):
+            return _UNPREPARABLE  # a marker the lookup refuses: a value it converts
         if marked_sql != sql or len(marked_params) != len(params):
-            return None
+            return _UNPREPARABLE
         names = {marker: name for name, marker in markers.items()}
         slots = [
             names[param] if type(param) in (int, str) and param in names else (param,)
             for param in marked_params
         ]
         if sorted(slot for slot in slots if isinstance(slot, str)) != sorted(markers):
-            return None
+            return _UNPREPARABLE
+        for slot, real in zip(slots, params, strict=True):
+            expected = values[slot] if isinstance(slot, str) else slot[0]
+            if type(real) is not type(expected) or real != expected:
+                return _UNPREPARABLE  # a value the lookup changed, or a moving constant
         return _Prepared(marked, compiler, sql, slots, using)
 
 
@@ -102,7 +122,13 @@ class _Prepared:
     def run(self, values):
         """A queryset that runs this SQL with ``values``."""
         connection = connections[self.using]  # this thread's connection
-        if self.locks and connection.get_autocommit():
+        features = connection.features
+        if (
+            self.locks
+            and features.has_select_for_update
+            and features.supports_transactions
+            and connection.get_autocommit()
+        ):
             raise TransactionManagementError(
                 "select_for_update cannot be used outside of a transaction."
             )

@@ -360,3 +360,20 @@ def test_autosave_reads_and_writes_only_what_it_needs(client, member_a, delegati
         "summaries_historicalanswer",
         "RELEASE",
     ]
+    # ... and each lookup ran from its compiled statement, not a freshly built one.
+    from delegations import permissions
+    from summaries import services
+    from workshop_portal import session_store
+    from workshop_portal.prepared import _Prepared
+
+    lookups = [
+        permissions._membership,
+        permissions._question,
+        services._locked_summary,
+        services._locked_answer,
+        session_store._session,
+    ]
+    assert [
+        bool(lookup._prepared) and all(isinstance(p, _Prepared) for p in lookup._prepared.values())
+        for lookup in lookups
+    ] == [True] * len(lookups)

@@ -1,5 +1,5 @@
 """``workshop_portal.postgresql``: the health check is skipped only for a connection
-that has just finished a request unharmed; an idle or failed one is checked and, if
+whose last statement succeeded less than a second ago; an idle one is checked and, if
 its server side is gone, replaced before the request's first query."""
 
 import time
@@ -57,6 +57,11 @@ def kill_server_side():
     time.sleep(0.2)
 
 
+def idle(seconds):
+    """As if the connection's last statement were ``seconds`` older."""
+    connection.worked_at -= seconds
+
+
 def test_a_connection_that_just_worked_is_not_checked_again(health_checks):
     request()
     checked = len(health_checks)
@@ -67,27 +72,38 @@ def test_a_connection_that_just_worked_is_not_checked_again(health_checks):
 
 def test_an_idle_connection_is_checked_and_replaced_when_its_server_side_is_gone(health_checks):
     request()
-    connection.worked_at -= connection.HEALTH_CHECK_AFTER_IDLE + 1  # as if idle since
+    idle(connection.HEALTH_CHECK_AFTER_IDLE + 1)
     kill_server_side()
     assert request("SELECT 3") == (3,)  # checked, closed, reconnected: no error
     assert len(health_checks) == 1
 
 
-def test_after_a_failed_request_the_next_one_is_checked(health_checks):
+def test_what_counts_is_the_last_statement_not_the_end_of_the_request(health_checks):
+    # A request that queried early and then worked for a long time without the
+    # database (a PDF): its connection is checked before the next request's query.
+    connection.close_if_unusable_or_obsolete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    idle(connection.HEALTH_CHECK_AFTER_IDLE + 1)  # ... the rest of that request
+    connection.close_if_unusable_or_obsolete()
+    kill_server_side()
+    assert request("SELECT 4") == (4,)
+    assert len(health_checks) == 1
+
+
+def test_after_a_failed_request_the_connection_is_checked_as_django_does(health_checks):
     request()
     before = len(health_checks)
     with pytest.raises(DatabaseError):
         request("SELECT no_such_column FROM no_such_table")
     assert len(health_checks) == before + 1  # Django's own, at the end of the failure
-    kill_server_side()
-    assert request("SELECT 4") == (4,)  # checked again, replaced
-    assert len(health_checks) == before + 2
+    assert request("SELECT 5") == (5,)
 
 
-def test_a_new_connection_is_checked_before_its_first_reuse(health_checks):
-    connection.close()
-    assert request("SELECT 5") == (5,)  # connecting counts as a check
-    assert connection.worked_at is not None
-    connection.worked_at -= connection.HEALTH_CHECK_AFTER_IDLE + 1
+def test_a_broken_connection_found_at_the_end_of_a_failed_request_is_replaced(health_checks):
     request()
-    assert len(health_checks) == 1
+    kill_server_side()
+    with pytest.raises(DatabaseError):
+        request("SELECT 6")  # within the second: trusted, and it fails (the known window)
+    assert connection.connection is None  # Django's check at the end closed it
+    assert request("SELECT 7") == (7,)

@@ -6,13 +6,14 @@ import threading
 import pytest
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.transaction import TransactionManagementError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from delegations.models import Delegation, Membership
 from sessions.models import GuidanceQuestion
 from summaries.models import Answer, Summary
-from workshop_portal.prepared import PreparedQuery
+from workshop_portal.prepared import PreparedQuery, _Prepared
 from workshop_portal.session_store import SessionStore
 
 
@@ -96,19 +97,65 @@ def test_same_slug_in_two_places(workshop, session):
     assert prepared(workshop="senegal", delegation="regional") == []
 
 
-def test_one_query_per_call(workshop, session, django_assert_num_queries):
+def was_prepared(prepared):
+    return [isinstance(entry, _Prepared) for entry in prepared._prepared.values()]
+
+
+def test_one_query_per_call_and_compiled_once(workshop, session, django_assert_num_queries):
     prepared = PreparedQuery(questions)
     prepared(workshop=workshop.pk, session="V", number=1)
+    assert was_prepared(prepared) == [True]
     with django_assert_num_queries(1):
         assert len(prepared(workshop=workshop.pk, session="V", number=2)) == 1
 
 
-def test_values_of_other_types_run_the_plain_queryset(workshop, session):
-    prepared = PreparedQuery(
-        lambda session, kind: GuidanceQuestion.objects.filter(session=session, kind=kind)
-    )
-    assert len(prepared(session=session, kind=GuidanceQuestion.Kind.TEXT)) == 5
-    assert prepared(session=None, kind="text") == []  # None: IS NULL, not = NULL
+def test_values_of_other_types_run_the_plain_queryset_even_once_prepared(
+    workshop, session, delegation_a, member_a
+):
+    summary = Summary.objects.create(delegation=delegation_a, session=session)
+    question = session.questions.get(number=1)
+    Answer.objects.create(summary=summary, question=question, text="nobody", edited_by=None)
+    prepared = PreparedQuery(lambda user: Answer.objects.filter(edited_by=user))
+    assert prepared(user=member_a.pk) == []
+    assert was_prepared(prepared) == [True]
+    assert [a.text for a in prepared(user=None)] == ["nobody"]  # IS NULL, not = NULL
+    assert prepared(user=member_a) == []  # an instance: the plain queryset
+
+
+def test_a_value_beyond_its_field_finds_nothing_prepared_or_not(workshop, session):
+    # number is a PositiveSmallIntegerField: on PostgreSQL Django's compiler gives up
+    # on 40000 (EmptyResultSet), which prepares nothing; SQLite has no such range.
+    prepared = PreparedQuery(questions)
+    assert prepared(workshop=workshop.pk, session="V", number=40000) == []
+    assert len(prepared(workshop=workshop.pk, session="V", number=1)) == 1
+    assert was_prepared(prepared) == [True]
+    assert prepared(workshop=workshop.pk, session="V", number=40000) == []
+    assert prepared(workshop=workshop.pk, session="V", number=-1) == []
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        # the lookup changes the value ('%x%'): each call compiles as usual
+        lambda code: GuidanceQuestion.objects.filter(session__code__icontains=code),
+        # a constant that moves between compilations
+        lambda code: GuidanceQuestion.objects.filter(
+            Q(session__deadline__isnull=True) | Q(session__deadline__gt=timezone.now()),
+            session__code=code,
+        ),
+        # not model instances, or more than one query
+        lambda code: GuidanceQuestion.objects.filter(session__code=code).values("number"),
+        lambda code: GuidanceQuestion.objects.filter(session__code=code).prefetch_related(
+            "options"
+        ),
+    ],
+    ids=["transformed-value", "moving-constant", "values", "prefetch"],
+)
+def test_what_cannot_be_prepared_runs_as_a_plain_queryset(workshop, session, build):
+    prepared = PreparedQuery(build)
+    for code in ("V", "v", "X"):
+        assert list(prepared(code=code)) == list(build(code))
+    assert was_prepared(prepared) == [False]
 
 
 def test_each_language_is_compiled_apart(workshop, session):
