@@ -11,20 +11,45 @@ statement (or last check) succeeded less than ``HEALTH_CHECK_AFTER_IDLE`` second
 trusted, as Django trusts it within a request; any other is checked as Django checks it,
 and a request that saw a database error is checked at its end by Django. What is left:
 a server restart within that second breaks the next request of each connection, as a
-restart during a request always did (the page keeps the text and saves it again)."""
+restart during a request always did (the page keeps the text and saves it again).
+
+It also prepares on the server the statements a connection repeats
+(``statements.py``)."""
 
 import time
 
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
+
+from .statements import Statements
+
+
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor, sql, params):
+        """The statement's own SQL with its values, also when it ran as ``EXECUTE``."""
+        query = super().last_executed_query(cursor, sql, params)
+        if query.startswith(Statements.EXECUTE) and params is not None:
+            return cursor.mogrify(sql, params).decode()
+        return query
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     HEALTH_CHECK_AFTER_IDLE = 1.0  # seconds
+    ops_class = DatabaseOperations
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.worked_at = None  # when a statement or a check last succeeded on it
+        self.statements = Statements(self)
         self.execute_wrappers.append(self._note_success)
+        if not base.is_psycopg3:  # psycopg 3 prepares repeated statements itself
+            self.execute_wrappers.append(self._prepared)
+
+    def init_connection_state(self):
+        super().init_connection_state()
+        self.statements = Statements(self)  # a new server session prepared nothing
+
+    def _prepared(self, execute, sql, params, many, context):
+        return self.statements(execute, sql, params, many, context)
 
     def _note_success(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
