@@ -21,7 +21,7 @@ from .access_sheet import card_language, card_link_expires_at, card_link_scope
 from .permissions import own_delegation
 from .services import card_eligible
 
-CARD_BACKEND_PATH = "sesame.backends.ModelBackend"  # in settings.AUTHENTICATION_BACKENDS
+CARD_BACKEND_PATH = "delegations.backends.CardBackend"  # in settings.AUTHENTICATION_BACKENDS
 
 
 @never_cache
@@ -38,7 +38,8 @@ def _card_sign_in(request, slug):
     # Imported here: sesame derives its signing key from SECRET_KEY when imported, and
     # management commands (migrate, makemigrations) run without a secret key.
     from sesame import settings as sesame_settings
-    from sesame.backends import ModelBackend as CardBackend
+
+    from .backends import CardBackend
 
     workshop = Workshop.objects.filter(slug=slug).first()
     token = request.GET.get(sesame_settings.TOKEN_NAME)

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from delegations.models import Delegation
 from sessions.models import GuidanceQuestion, InterventionArea, Session, content_language_choices
+from workshop_portal.prepared import PreparedSaves
 
 PLAN_HORIZON_MONTHS = 24
 
@@ -36,10 +37,12 @@ class _HistoryManager(HistoryManager):
 
 
 def _history():
-    return HistoricalRecords(history_manager=_HistoryManager)
+    """Every editable row's history; its records are written as the rows are
+    (``PreparedSaves``: one record per accepted change, on every autosave)."""
+    return HistoricalRecords(history_manager=_HistoryManager, bases=[PreparedSaves, models.Model])
 
 
-class Summary(models.Model):
+class Summary(PreparedSaves, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -95,7 +98,7 @@ class Summary(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
-class Answer(models.Model):
+class Answer(PreparedSaves, models.Model):
     summary = models.ForeignKey(
         Summary, on_delete=models.CASCADE, related_name="answers", verbose_name=_("summary")
     )
@@ -176,7 +179,7 @@ class PlanItemQuerySet(models.QuerySet):
         return self.filter(removed_at__isnull=True)
 
 
-class PlanItem(models.Model):
+class PlanItem(PreparedSaves, models.Model):
     """Fields shared by actions and TA requests.
 
     Removing an item keeps it (``removed_at``): it can be put back from the plan page

@@ -147,3 +147,149 @@ class _Prepared:
         queryset = self.queryset._chain()
         queryset.query = query
         return queryset
+
+
+class PreparedSaves:
+    """Model mixin: ``save()`` runs its ``UPDATE`` by primary key and its ``INSERT``
+    from SQL compiled once per model, database and set of fields.
+
+    Everything else about a save is Django's: the signals, ``auto_now``, the choice
+    between updating and inserting, what ``save()`` returns and raises. Only the two
+    statements are not built again: for an answer's autosave, building them cost as much
+    as the rest of the write (docs/benchmarks.md). The values go through the same
+    field methods Django's compilers call (``get_db_prep_save``, ``pre_save``). A save
+    whose statement Django would build differently runs as Django runs it: a value that
+    is an expression (``F("version") + 1``), a field with its own placeholder, columns to
+    read back from an ``UPDATE``, ``select_on_save``, a backend that inserts in several
+    statements, returned columns that need converting."""
+
+    _prepared_updates = None  # per model: (using, fields) -> SQL or _UNPREPARABLE
+    _prepared_inserts = None  # per model: (using, fields, returning, raw) -> SQL
+
+    def _do_update(
+        self, base_qs, using, pk_val, values, update_fields, forced_update, returning_fields
+    ):
+        connection = connections[using]
+        params = _update_params(values, connection)
+        if returning_fields or base_qs.model._meta.select_on_save or params is None:
+            return super()._do_update(
+                base_qs, using, pk_val, values, update_fields, forced_update, returning_fields
+            )
+        cache = _per_model(type(self), "_prepared_updates")
+        key = (using, tuple(field for field, _model, _value in values))
+        sql = cache.get(key)
+        pk = base_qs.model._meta.pk.get_db_prep_value(pk_val, connection, prepared=False)
+        if sql is None:
+            sql = cache[key] = _update_sql(base_qs, pk_val, values, (*params, pk))
+        if sql is _UNPREPARABLE:
+            return super()._do_update(
+                base_qs, using, pk_val, values, update_fields, forced_update, returning_fields
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*params, pk))
+            return [()] * cursor.rowcount  # what QuerySet._update answers
+
+    def _do_insert(self, manager, using, fields, returning_fields, raw):
+        cache = _per_model(type(self), "_prepared_inserts")
+        key = (using, tuple(fields), tuple(returning_fields or ()), raw)
+        sql = cache.get(key)
+        if sql is None:  # the first insert runs the statement Django compiled
+            sql, params = _insert_sql(self, manager, using, fields, returning_fields, raw)
+            cache[key] = sql
+            if sql is not _UNPREPARABLE:
+                return _run_insert(using, sql, params, returning_fields)
+        if sql is _UNPREPARABLE:
+            return super()._do_insert(manager, using, fields, returning_fields, raw)
+        connection = connections[using]
+        params = []
+        for field in fields:
+            value = getattr(self, field.attname) if raw else field.pre_save(self, add=True)
+            if hasattr(value, "resolve_expression"):
+                return super()._do_insert(manager, using, fields, returning_fields, raw)
+            value = field.get_db_prep_save(value, connection=connection)
+            if hasattr(value, "as_sql"):
+                return super()._do_insert(manager, using, fields, returning_fields, raw)
+            params.append(value)
+        return _run_insert(using, sql, params, returning_fields)
+
+
+def _per_model(model, name):
+    cache = model.__dict__.get(name)
+    if cache is None:
+        cache = {}
+        setattr(model, name, cache)
+    return cache
+
+
+def _update_params(values, connection):
+    """The parameters Django's update compiler makes of plain ``values``, or ``None``."""
+    params = []
+    for field, _model, value in values:
+        if hasattr(value, "resolve_expression") or hasattr(value, "prepare_database_save"):
+            return None
+        if getattr(field, "get_placeholder_sql", None) is not None:
+            return None
+        value = field.get_db_prep_save(value, connection=connection)
+        if hasattr(value, "as_sql"):
+            return None
+        params.append(value)
+    return params
+
+
+def _same(mine, theirs):
+    return type(mine) is type(theirs) and (
+        mine == theirs or getattr(mine, "adapted", mine) == getattr(theirs, "adapted", theirs)
+    )  # a JSON adapter compares by what it adapts
+
+
+def _update_sql(base_qs, pk_val, values, params):
+    """The SQL Django compiles for this update, if its parameters are ``params``."""
+    from django.db.models.sql import UpdateQuery
+
+    query = base_qs.filter(pk=pk_val).query.chain(UpdateQuery)
+    query.add_update_fields(values)
+    if query.related_updates:
+        return _UNPREPARABLE
+    sql, compiled = query.get_compiler(base_qs.db).as_sql()
+    if len(compiled) != len(params) or not all(map(_same, params, compiled)):
+        return _UNPREPARABLE
+    return sql
+
+
+def _insert_sql(row, manager, using, fields, returning_fields, raw):
+    """The SQL and parameters Django compiles for inserting ``row`` (``pre_save``
+    included), or ``_UNPREPARABLE`` if that is not one statement with one ``%s`` per
+    field whose returned columns are read as they are."""
+    from django.db.models.sql import InsertQuery
+
+    if any(getattr(field, "get_placeholder_sql", None) is not None for field in fields):
+        return _UNPREPARABLE, None
+    query = InsertQuery(manager.model)
+    query.insert_values(fields, [row], raw=raw)
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = returning_fields
+    statements = compiler.as_sql()
+    if len(statements) != 1 or len(statements[0][1]) != len(fields):
+        return _UNPREPARABLE, None
+    sql, params = statements[0]
+    if any(hasattr(param, "as_sql") for param in params):
+        return _UNPREPARABLE, None
+    if returning_fields:
+        table = query.get_meta().db_table
+        features = compiler.connection.features
+        if (
+            not features.can_return_columns_from_insert
+            or compiler.returning_params
+            or compiler.get_converters([field.get_col(table) for field in returning_fields])
+        ):
+            return _UNPREPARABLE, None
+    return sql, params
+
+
+def _run_insert(using, sql, params, returning_fields):
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if not returning_fields:
+            return []
+        return list(connection.ops.fetch_returned_rows(cursor, ()))

@@ -151,8 +151,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "sesame.backends.ModelBackend",
+    # Django's and django-sesame's backends, reading the user with a prepared query.
+    "delegations.backends.ModelBackend",
+    "delegations.backends.CardBackend",
 ]
 # --- access-card sign-in links (django-sesame; delegations/views.py) ---
 # A card's link is a token scoped to its workshop; the view refuses it once the

@@ -361,12 +361,13 @@ def test_autosave_reads_and_writes_only_what_it_needs(client, member_a, delegati
         "RELEASE",
     ]
     # ... and each lookup ran from its compiled statement, not a freshly built one.
-    from delegations import permissions
+    from delegations import backends, permissions
     from summaries import services
     from workshop_portal import session_store
     from workshop_portal.prepared import _Prepared
 
     lookups = [
+        backends._user,
         permissions._membership,
         permissions._question,
         services._locked_summary,
