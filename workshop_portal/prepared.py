@@ -155,8 +155,8 @@ class PreparedSaves:
 
     Everything else about a save is Django's: the signals, ``auto_now``, the choice
     between updating and inserting, what ``save()`` returns and raises. Only the two
-    statements are not built again: for an answer's autosave, building them cost as much
-    as the rest of the write (docs/benchmarks.md). The values go through the same
+    statements are not built again: for an answer's autosave, building them was about
+    half of the write's time in Python (docs/benchmarks.md). The values go through the same
     field methods Django's compilers call (``get_db_prep_save``, ``pre_save``). A save
     whose statement Django would build differently runs as Django runs it: a value that
     is an expression (``F("version") + 1``), a field with its own placeholder, columns to
