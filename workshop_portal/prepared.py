@@ -169,48 +169,58 @@ class PreparedSaves:
     def _do_update(
         self, base_qs, using, pk_val, values, update_fields, forced_update, returning_fields
     ):
-        connection = connections[using]
-        params = _update_params(values, connection)
-        if returning_fields or base_qs.model._meta.select_on_save or params is None:
+        rows = _prepared_update(base_qs, using, pk_val, values, returning_fields)
+        if rows is _AS_DJANGO:
             return super()._do_update(
                 base_qs, using, pk_val, values, update_fields, forced_update, returning_fields
             )
-        cache = _per_model(type(self), "_prepared_updates")
-        key = (using, tuple(field for field, _model, _value in values))
-        sql = cache.get(key)
-        pk = base_qs.model._meta.pk.get_db_prep_value(pk_val, connection, prepared=False)
-        if sql is None:
-            sql = cache[key] = _update_sql(base_qs, pk_val, values, (*params, pk))
-        if sql is _UNPREPARABLE:
-            return super()._do_update(
-                base_qs, using, pk_val, values, update_fields, forced_update, returning_fields
-            )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, (*params, pk))
-            return [()] * cursor.rowcount  # what QuerySet._update answers
+        return rows
 
     def _do_insert(self, manager, using, fields, returning_fields, raw):
-        cache = _per_model(type(self), "_prepared_inserts")
-        key = (using, tuple(fields), tuple(returning_fields or ()), raw)
-        sql = cache.get(key)
-        if sql is None:  # the first insert runs the statement Django compiled
-            sql, params = _insert_sql(self, manager, using, fields, returning_fields, raw)
-            cache[key] = sql
-            if sql is not _UNPREPARABLE:
-                return _run_insert(using, sql, params, returning_fields)
-        if sql is _UNPREPARABLE:
+        rows = _prepared_insert(self, manager, using, fields, returning_fields, raw)
+        if rows is _AS_DJANGO:
             return super()._do_insert(manager, using, fields, returning_fields, raw)
-        connection = connections[using]
-        params = []
-        for field in fields:
-            value = getattr(self, field.attname) if raw else field.pre_save(self, add=True)
-            if hasattr(value, "resolve_expression"):
-                return super()._do_insert(manager, using, fields, returning_fields, raw)
-            value = field.get_db_prep_save(value, connection=connection)
-            if hasattr(value, "as_sql"):
-                return super()._do_insert(manager, using, fields, returning_fields, raw)
-            params.append(value)
-        return _run_insert(using, sql, params, returning_fields)
+        return rows
+
+
+_AS_DJANGO = object()  # this save runs the statement Django builds
+
+
+def _prepared_update(base_qs, using, pk_val, values, returning_fields):
+    """What ``_do_update`` answers, from the model's compiled ``UPDATE``, or ``_AS_DJANGO``."""
+    model = base_qs.model
+    connection = connections[using]
+    params = _update_params(values, connection)
+    if returning_fields or model._meta.select_on_save or params is None:
+        return _AS_DJANGO
+    cache = _per_model(model, "_prepared_updates")
+    key = (using, tuple(field for field, _model, _value in values))
+    sql = cache.get(key)
+    pk = model._meta.pk.get_db_prep_value(pk_val, connection, prepared=False)
+    if sql is None:
+        sql = cache[key] = _update_sql(base_qs, pk_val, values, (*params, pk))
+    if sql is _UNPREPARABLE:
+        return _AS_DJANGO
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, pk))
+        return [()] * cursor.rowcount  # what QuerySet._update answers
+
+
+def _prepared_insert(row, manager, using, fields, returning_fields, raw):
+    """What ``_do_insert`` answers, from the model's compiled ``INSERT``, or ``_AS_DJANGO``."""
+    cache = _per_model(type(row), "_prepared_inserts")
+    key = (using, tuple(fields), tuple(returning_fields or ()), raw)
+    sql = cache.get(key)
+    if sql is None:  # the first insert runs the statement Django compiled
+        sql, params = _insert_sql(row, manager, using, fields, returning_fields, raw)
+        cache[key] = sql
+    elif sql is _UNPREPARABLE:
+        return _AS_DJANGO
+    else:
+        params = _insert_params(row, fields, raw, connections[using])
+    if params is None:
+        return _AS_DJANGO
+    return _run_insert(using, sql, params, returning_fields)
 
 
 def _per_model(model, name):
@@ -228,6 +238,20 @@ def _update_params(values, connection):
         if hasattr(value, "resolve_expression") or hasattr(value, "prepare_database_save"):
             return None
         if getattr(field, "get_placeholder_sql", None) is not None:
+            return None
+        value = field.get_db_prep_save(value, connection=connection)
+        if hasattr(value, "as_sql"):
+            return None
+        params.append(value)
+    return params
+
+
+def _insert_params(row, fields, raw, connection):
+    """The parameters Django's insert compiler makes of ``row``'s plain values, or ``None``."""
+    params = []
+    for field in fields:
+        value = getattr(row, field.attname) if raw else field.pre_save(row, add=True)
+        if hasattr(value, "resolve_expression"):
             return None
         value = field.get_db_prep_save(value, connection=connection)
         if hasattr(value, "as_sql"):

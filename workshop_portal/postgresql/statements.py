@@ -104,7 +104,8 @@ def _fits(value, parameter_type):
 class Statements:
     """The prepared statements of one server connection (an execute wrapper)."""
 
-    EXECUTE = "EXECUTE portal_"
+    PREFIX = "portal_"  # of the names this backend gives its statements
+    EXECUTE = f"EXECUTE {PREFIX}"
     THRESHOLD = 5  # psycopg 3's default prepare_threshold
     MAXIMUM = 100  # psycopg 3's default prepared_max
 
@@ -155,7 +156,7 @@ class Statements:
             if old:
                 execute(f"DEALLOCATE {old[0]}", None, False, context)
         self.counter += 1
-        name = f"{self.EXECUTE[len('EXECUTE ') :]}{self.counter}"
+        name = f"{self.PREFIX}{self.counter}"
         self.names[sql] = self.prepare(execute, name, numbered, context)
         return self.names[sql]
 
