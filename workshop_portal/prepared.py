@@ -190,7 +190,7 @@ def _prepared_update(base_qs, using, pk_val, values, returning_fields):
     """What ``_do_update`` answers, from the model's compiled ``UPDATE``, or ``_AS_DJANGO``."""
     model = base_qs.model
     connection = connections[using]
-    params = _update_params(values, connection)
+    params = _plain_params(((field, value) for field, _model, value in values), connection)
     if returning_fields or model._meta.select_on_save or params is None:
         return _AS_DJANGO
     cache = _per_model(model, "_prepared_updates")
@@ -217,7 +217,11 @@ def _prepared_insert(row, manager, using, fields, returning_fields, raw):
     elif sql is _UNPREPARABLE:
         return _AS_DJANGO
     else:
-        params = _insert_params(row, fields, raw, connections[using])
+        values = (
+            (field, getattr(row, field.attname) if raw else field.pre_save(row, add=True))
+            for field in fields
+        )
+        params = _plain_params(values, connections[using])
     if params is None:
         return _AS_DJANGO
     return _run_insert(using, sql, params, returning_fields)
@@ -231,27 +235,16 @@ def _per_model(model, name):
     return cache
 
 
-def _update_params(values, connection):
-    """The parameters Django's update compiler makes of plain ``values``, or ``None``."""
+def _plain_params(fields_and_values, connection):
+    """The parameters Django's compilers make of these plain values, or ``None`` where one
+    is an expression, a model instance or for a field with its own placeholder."""
     params = []
-    for field, _model, value in values:
-        if hasattr(value, "resolve_expression") or hasattr(value, "prepare_database_save"):
-            return None
-        if getattr(field, "get_placeholder_sql", None) is not None:
-            return None
-        value = field.get_db_prep_save(value, connection=connection)
-        if hasattr(value, "as_sql"):
-            return None
-        params.append(value)
-    return params
-
-
-def _insert_params(row, fields, raw, connection):
-    """The parameters Django's insert compiler makes of ``row``'s plain values, or ``None``."""
-    params = []
-    for field in fields:
-        value = getattr(row, field.attname) if raw else field.pre_save(row, add=True)
-        if hasattr(value, "resolve_expression"):
+    for field, value in fields_and_values:
+        if (
+            hasattr(value, "resolve_expression")
+            or hasattr(value, "prepare_database_save")
+            or getattr(field, "get_placeholder_sql", None) is not None
+        ):
             return None
         value = field.get_db_prep_save(value, connection=connection)
         if hasattr(value, "as_sql"):
