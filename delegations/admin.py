@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 
 from sessions.admin import WorkshopAdmin as SessionsWorkshopAdmin
+from sessions.admin_protection import KeepDelegationWorkAdmin
 from sessions.models import Workshop
 from sessions.services import _copied_values, sessions_duplicate
 
@@ -368,7 +369,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(AccessCardsActionMixin, admin.ModelAdmin):
+class DelegationAdmin(KeepDelegationWorkAdmin, AccessCardsActionMixin, admin.ModelAdmin):
     list_display = ("name", "workshop", "kind", "country_code", "language", "member_count")
     list_filter = ("workshop", "kind", "language")
     list_select_related = ("workshop",)

@@ -25,7 +25,12 @@ from modeltranslation.admin import (
 )
 from modeltranslation.utils import build_localized_fieldname
 
-from .admin_protection import KeepChosenOptionsFormSet, KeepDelegationWorkFormSet, source_in_use
+from .admin_protection import (
+    KeepChosenOptionsFormSet,
+    KeepDelegationWorkAdmin,
+    KeepDelegationWorkFormSet,
+    source_in_use,
+)
 from .forms import SessionAdminForm, WorkshopAdminForm, workshop_zone
 from .i18n import content_language_name
 from .models import (
@@ -124,7 +129,7 @@ class SessionInline(WorkshopLanguagesFirst, TranslationTabularInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(WorkshopLanguagesFirst, TabbedTranslationAdmin):
+class WorkshopAdmin(KeepDelegationWorkAdmin, WorkshopLanguagesFirst, TabbedTranslationAdmin):
     form = WorkshopAdminForm
     list_display = ("title", "start_date", "end_date", "venue", "languages", "default_language")
     list_filter = ("start_date", "default_language", "languages")
@@ -203,7 +208,7 @@ class GuidanceQuestionInline(WorkshopLanguagesFirst, TranslationStackedInline):
 
 
 @admin.register(Session)
-class SessionAdmin(WorkshopLanguagesFirst, TabbedTranslationAdmin):
+class SessionAdmin(KeepDelegationWorkAdmin, WorkshopLanguagesFirst, TabbedTranslationAdmin):
     form = SessionAdminForm
     list_display = (
         "code",
@@ -355,7 +360,7 @@ class SessionAdmin(WorkshopLanguagesFirst, TabbedTranslationAdmin):
 
 
 @admin.register(InterventionArea)
-class InterventionAreaAdmin(TabbedTranslationAdmin):
+class InterventionAreaAdmin(KeepDelegationWorkAdmin, TabbedTranslationAdmin):
     list_display = ("name", "code", "order")
     search_fields = ("code", *in_every_language("name"))
     ordering = ("order", "code")
@@ -379,7 +384,9 @@ QUESTION_KIND_HELP = _(
 
 
 @admin.register(GuidanceQuestion)
-class GuidanceQuestionAdmin(WorkshopLanguagesFirst, TabbedTranslationAdmin):
+class GuidanceQuestionAdmin(
+    KeepDelegationWorkAdmin, WorkshopLanguagesFirst, TabbedTranslationAdmin
+):
     list_display = ("number", "text", "session", "kind", "feeds")
     list_display_links = ("number", "text")
     list_filter = ("session__workshop", "kind", "feeds")
@@ -406,7 +413,7 @@ class GuidanceQuestionAdmin(WorkshopLanguagesFirst, TabbedTranslationAdmin):
 
 
 @admin.register(FinancingSource)
-class FinancingSourceAdmin(TabbedTranslationAdmin):
+class FinancingSourceAdmin(KeepDelegationWorkAdmin, TabbedTranslationAdmin):
     """The sources every financing-mix question offers, in this order."""
 
     list_display = ("name", "code", "order")

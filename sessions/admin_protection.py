@@ -7,6 +7,10 @@ what would go before asking to confirm. Inline deletes (ticking "Delete" on a li
 the workshop's sessions or the session's questions) skip both checks; this formset
 closes that hole: an inline line whose deletion would take delegation work with it is
 refused with a message that says what it holds and where it can be deleted instead.
+Django's check also misses rows of models the admin does not register (answers): the
+delete page and the bulk "delete selected" action of every admin that can reach
+delegation work (:class:`KeepDelegationWorkAdmin`) refuse anyone but a superuser, naming
+what would go and how many.
 
 "Delegation work" is any row the deletion would cascade to outside the app that owns
 the deleted object and the admin's own bookkeeping: found with the admin's own
@@ -27,22 +31,48 @@ from .models import GuidanceQuestion
 BOOKKEEPING_APPS = {"admin", "contenttypes"}
 
 
-def delegation_work(obj):
-    """``{verbose name plural: count}`` of the rows outside ``obj``'s own app that
-    deleting ``obj`` would delete (history rows excluded: they go with their rows)."""
-    collector = NestedObjects(using=router.db_for_write(type(obj)))
-    collector.collect([obj])
-    own_app = obj._meta.app_label
+def _work_models(objs):
+    """``{model: count}`` of the rows outside the deleted objects' own app that deleting
+    ``objs`` would delete (history rows excluded: they go with their rows)."""
+    objs = list(objs)
+    if not objs:
+        return {}
+    collector = NestedObjects(using=router.db_for_write(type(objs[0])))
+    collector.collect(objs)
+    own_app = objs[0]._meta.app_label
     counts = {}
     for model, instances in collector.data.items():
         meta = model._meta
         history = meta.model_name.startswith("historical")
-        if meta.app_label in BOOKKEEPING_APPS | {own_app} or history:
+        if meta.app_label in BOOKKEEPING_APPS | {own_app} or history or not instances:
             continue
-        if instances:
-            label = str(capfirst(meta.verbose_name_plural))
-            counts[label] = counts.get(label, 0) + len(instances)
+        counts[model] = counts.get(model, 0) + len(instances)
     return counts
+
+
+def delegation_work(obj):
+    """``{verbose name plural: count}`` of the delegation work deleting ``obj`` would delete."""
+    return {
+        str(capfirst(model._meta.verbose_name_plural)): count
+        for model, count in _work_models([obj]).items()
+    }
+
+
+class KeepDelegationWorkAdmin:
+    """ModelAdmin mixin: its delete page and its "delete selected" action refuse anyone
+    but a superuser when the deletion would take delegation work with it; the page says
+    which rows and how many (a superuser sees Django's full list and confirms)."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        work = {} if request.user.is_superuser else _work_models(objs)
+        if work:
+            names = {str(model._meta.verbose_name) for model in work}
+            perms_needed = {name for name in perms_needed if str(name) not in names} | {
+                f"{capfirst(model._meta.verbose_name_plural)} ({count})"
+                for model, count in work.items()
+            }
+        return deleted, model_count, perms_needed, protected
 
 
 class KeepDelegationWorkFormSet(BaseInlineFormSet):

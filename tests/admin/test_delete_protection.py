@@ -107,3 +107,53 @@ def test_superuser_sees_exactly_what_would_be_deleted_before_confirming(
     assert (counts["summaries"], counts["answers"], counts["guidance questions"]) == (1, 1, 5)
     client.post(url, {"post": "yes"})
     assert (Session.objects.count(), Answer.objects.count()) == (0, 0)
+
+
+def test_facilitator_delete_page_of_a_question_with_answers_is_refused(
+    client, answered, session, facilitator
+):
+    # Answers are not in the admin, so Django's own permission check does not see them.
+    question = session.questions.get(number=1)
+    client.force_login(facilitator)
+    url = reverse("admin:workshop_sessions_guidancequestion_delete", args=[question.pk])
+    page = client.get(url)
+    assert [str(name) for name in page.context["perms_lacking"]] == ["Answers (1)"]
+    assert "Answers (1)" in page.content.decode()
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Answer.objects.count() == 1
+
+
+def test_facilitator_bulk_delete_of_questions_with_answers_is_refused(
+    client, answered, session, facilitator
+):
+    client.force_login(facilitator)
+    url = reverse("admin:workshop_sessions_guidancequestion_changelist")
+    chosen = list(session.questions.filter(number__in=(1, 2)).values_list("pk", flat=True))
+    form = {"action": "delete_selected", "_selected_action": chosen}
+    page = client.post(url, form)
+    assert "Answers (1)" in page.content.decode()
+    client.post(url, {**form, "post": "yes"})
+    assert (GuidanceQuestion.objects.filter(pk__in=chosen).count(), Answer.objects.count()) == (
+        2,
+        1,
+    )
+
+
+def test_facilitator_may_delete_a_question_nobody_answered(client, answered, session, facilitator):
+    question = session.questions.get(number=2)
+    client.force_login(facilitator)
+    url = reverse("admin:workshop_sessions_guidancequestion_delete", args=[question.pk])
+    assert not client.get(url).context["perms_lacking"]
+    client.post(url, {"post": "yes"})
+    assert not GuidanceQuestion.objects.filter(pk=question.pk).exists()
+
+
+def test_facilitator_delete_page_of_a_delegation_names_its_work(
+    client, answered, delegation_a, facilitator
+):
+    client.force_login(facilitator)
+    url = reverse("admin:delegations_delegation_delete", args=[delegation_a.pk])
+    lacking = {str(name) for name in client.get(url).context["perms_lacking"]}
+    assert {"Summaries (1)", "Answers (1)"} <= lacking
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Summary.objects.count() == 1
