@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 
+from sessions.admin import TypedTextAdmin
 from sessions.admin import WorkshopAdmin as SessionsWorkshopAdmin
 from sessions.admin_protection import KeepDelegationWorkAdmin
 from sessions.models import Workshop
@@ -369,7 +370,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(KeepDelegationWorkAdmin, AccessCardsActionMixin, admin.ModelAdmin):
+class DelegationAdmin(
+    KeepDelegationWorkAdmin, TypedTextAdmin, AccessCardsActionMixin, admin.ModelAdmin
+):
     list_display = ("name", "workshop", "kind", "country_code", "language", "member_count")
     list_filter = ("workshop", "kind", "language")
     list_select_related = ("workshop",)
@@ -445,7 +448,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class DelegationAccountAdmin(UserAdmin):
+class DelegationAccountAdmin(TypedTextAdmin, UserAdmin):
     """Django's user admin, narrowed for facilitators who create delegation accounts.
 
     Facilitators have ``add_user`` and ``change_user``. Django's own user admin would

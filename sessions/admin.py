@@ -31,7 +31,7 @@ from .admin_protection import (
     KeepDelegationWorkFormSet,
     source_in_use,
 )
-from .forms import SessionAdminForm, WorkshopAdminForm, workshop_zone
+from .forms import SessionAdminForm, TypedTextField, WorkshopAdminForm, workshop_zone
 from .i18n import content_language_name
 from .models import (
     FinancingSource,
@@ -83,6 +83,17 @@ def workshop_languages_first(fields, languages, translated):
     )
 
 
+class TypedTextAdmin:
+    """Admin mixin (pages and inlines): what facilitators type is cleaned at the door
+    as what delegations type is (``sessions.forms.TypedTextField``)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if type(field) is forms.CharField:  # not slugs, e-mails, choices
+            return TypedTextField.like(field)
+        return field
+
+
 class WorkshopLanguagesFirst:
     """Translation tabs of a workshop's content show that workshop's languages first,
     its default language leading (the other content languages follow)."""
@@ -116,7 +127,7 @@ class SessionLineForm(forms.ModelForm):
         widgets = {"code": forms.TextInput(attrs={"size": 6})}
 
 
-class SessionInline(WorkshopLanguagesFirst, TranslationTabularInline):
+class SessionInline(TypedTextAdmin, WorkshopLanguagesFirst, TranslationTabularInline):
     """One line per session; kind, deadline and guidance are on the session's page."""
 
     model = Session
@@ -129,7 +140,9 @@ class SessionInline(WorkshopLanguagesFirst, TranslationTabularInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(KeepDelegationWorkAdmin, WorkshopLanguagesFirst, TabbedTranslationAdmin):
+class WorkshopAdmin(
+    KeepDelegationWorkAdmin, TypedTextAdmin, WorkshopLanguagesFirst, TabbedTranslationAdmin
+):
     form = WorkshopAdminForm
     list_display = ("title", "start_date", "end_date", "venue", "languages", "default_language")
     list_filter = ("start_date", "default_language", "languages")
@@ -191,7 +204,7 @@ class QuestionLineForm(forms.ModelForm):
         return kind
 
 
-class GuidanceQuestionInline(WorkshopLanguagesFirst, TranslationStackedInline):
+class GuidanceQuestionInline(TypedTextAdmin, WorkshopLanguagesFirst, TranslationStackedInline):
     model = GuidanceQuestion
     form = QuestionLineForm
     formset = KeepDelegationWorkFormSet  # no inline delete takes delegations' answers along
@@ -208,7 +221,9 @@ class GuidanceQuestionInline(WorkshopLanguagesFirst, TranslationStackedInline):
 
 
 @admin.register(Session)
-class SessionAdmin(KeepDelegationWorkAdmin, WorkshopLanguagesFirst, TabbedTranslationAdmin):
+class SessionAdmin(
+    KeepDelegationWorkAdmin, TypedTextAdmin, WorkshopLanguagesFirst, TabbedTranslationAdmin
+):
     form = SessionAdminForm
     list_display = (
         "code",
@@ -360,14 +375,14 @@ class SessionAdmin(KeepDelegationWorkAdmin, WorkshopLanguagesFirst, TabbedTransl
 
 
 @admin.register(InterventionArea)
-class InterventionAreaAdmin(KeepDelegationWorkAdmin, TabbedTranslationAdmin):
+class InterventionAreaAdmin(KeepDelegationWorkAdmin, TypedTextAdmin, TabbedTranslationAdmin):
     list_display = ("name", "code", "order")
     search_fields = ("code", *in_every_language("name"))
     ordering = ("order", "code")
     fieldsets = ((None, {"fields": ("code", "order", "name", "description")}),)
 
 
-class QuestionOptionInline(TranslationTabularInline):
+class QuestionOptionInline(TypedTextAdmin, TranslationTabularInline):
     model = QuestionOption
     formset = KeepChosenOptionsFormSet  # an option delegations chose keeps its code
     fields = ("order", "code", "label", "area")
@@ -385,7 +400,7 @@ QUESTION_KIND_HELP = _(
 
 @admin.register(GuidanceQuestion)
 class GuidanceQuestionAdmin(
-    KeepDelegationWorkAdmin, WorkshopLanguagesFirst, TabbedTranslationAdmin
+    KeepDelegationWorkAdmin, TypedTextAdmin, WorkshopLanguagesFirst, TabbedTranslationAdmin
 ):
     list_display = ("number", "text", "session", "kind", "feeds")
     list_display_links = ("number", "text")
@@ -413,7 +428,7 @@ class GuidanceQuestionAdmin(
 
 
 @admin.register(FinancingSource)
-class FinancingSourceAdmin(KeepDelegationWorkAdmin, TabbedTranslationAdmin):
+class FinancingSourceAdmin(KeepDelegationWorkAdmin, TypedTextAdmin, TabbedTranslationAdmin):
     """The sources every financing-mix question offers, in this order."""
 
     list_display = ("name", "code", "order")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Session, Workshop
+from .text import clean_typed_line, clean_typed_text
 
 
 def workshop_zone(workshop):
@@ -43,6 +44,40 @@ class ContentLanguagesField(forms.MultipleChoiceField):
 
     def has_changed(self, initial, data):
         return set(split_codes(initial)) != set(split_codes(data))
+
+
+class TypedTextField(forms.CharField):
+    """Text as people type it, cleaned at the door (``sessions.text``) before it is
+    validated: a multi-line text by ``clean_typed_text``, a ``one_line`` one by
+    ``clean_typed_line``. So both databases, every export and every PDF see the same."""
+
+    def __init__(self, *args, one_line=False, **kwargs):
+        self.one_line = one_line
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return clean_typed_line(value) if self.one_line else clean_typed_text(value)
+
+    @classmethod
+    def like(cls, field, **changes):
+        """A typed-text field in place of the plain ``field`` (one line unless its
+        widget is a text area)."""
+        options = {
+            "label": field.label,
+            "required": field.required,
+            "max_length": field.max_length,
+            "min_length": field.min_length,
+            "strip": field.strip,
+            "empty_value": field.empty_value,
+            "widget": field.widget,
+            "help_text": field.help_text,
+            "initial": field.initial,
+            "disabled": field.disabled,
+            "localize": field.localize,
+            "one_line": not isinstance(field.widget, forms.Textarea),
+        }
+        return cls(**{**options, **changes})
 
 
 class WorkshopAdminForm(forms.ModelForm):

@@ -19,7 +19,8 @@ value: one entry per form control (:func:`to_fields` / :func:`from_fields`):
   ``responsible__<key>``
 
 :func:`parse_fields` turns what a browser sent (strings, lists of strings) into that
-flattened value, cleaning text at the door (``sessions.text.clean_typed_text``) and
+flattened value, cleaning text at the door (``sessions.text.clean_typed_line``: every text of these
+kinds is typed in a one-line box) and
 refusing what does not fit with a translated ``ValidationError`` keyed by the field.
 :func:`display` gives the rows the PDFs, the preview and the exports print, and
 :func:`financing_flag` the "does not add up to 100 %" message (the answer is saved
@@ -35,7 +36,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .models import FinancingSource, GuidanceQuestion
-from .text import clean_typed_text
+from .text import clean_typed_line
 
 Kind = GuidanceQuestion.Kind
 
@@ -234,7 +235,8 @@ def uses_source(data, code):
 
 
 def _text(value, name, limit):
-    value = clean_typed_text(value if isinstance(value, str) else "") or ""
+    # Every text of an answer of these kinds is typed in a one-line box.
+    value = clean_typed_line(value if isinstance(value, str) else "") or ""
     if len(value) > limit:
         raise ValidationError(
             {

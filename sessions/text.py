@@ -7,7 +7,13 @@ text is cleaned, counted and shortened.
   and newline removed, except Word's manual line break (``\\x0b``) and the form feed,
   which become a newline. PostgreSQL refuses NUL and SQLite keeps it, openpyxl
   refuses the other C0 characters: removing them at the door makes both databases
-  and every export behave the same.
+  and every export behave the same. :func:`clean_typed_line` is the same for a
+  one-line field (a title, a name, a month's responsible), whose box shows no line
+  break: each becomes a space, so what is stored is what the box showed.
+  ``sessions.forms.TypedTextField`` applies them to a form's text fields (the
+  delegations' forms, and every admin form through ``sessions.admin.TypedTextAdmin``).
+  The pages do the same as people type (``cleanTyped`` in
+  ``static/portal/editor/controls.js``), so the box, its counter and the stored text agree.
 - :func:`word_count`, :func:`truncate_words` and :func:`split_words` use ICU's word
   boundaries (PyICU): Thai is written without spaces between words, so splitting on
   spaces would count a Thai paragraph as one word (13 words for an answer the page
@@ -39,6 +45,14 @@ def clean_typed_text(value):
     if value is None:
         return None
     return _CONTROL.sub("", _LINE_BREAKS.sub("\n", value))
+
+
+def clean_typed_line(value):
+    """``value`` cleaned for a one-line field: as :func:`clean_typed_text`, with each
+    line break a space; ``None`` stays ``None``."""
+    if value is None:
+        return None
+    return clean_typed_text(value).replace("\n", " ")
 
 
 # ICU's "word-like" rule statuses (UBRK_WORD_NUMBER and above: numbers, letters,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from sessions import kinds
-from sessions import text as typed_text
+from sessions.forms import TypedTextField
 from sessions.i18n import localized
 from sessions.models import InterventionArea, content_language_choices
 
@@ -20,15 +20,6 @@ from .services import long_fields
 # Django's empty choice of a select (the plan page's area, kind, linked action): Django's
 # own vi and th catalogues lack it, so the portal's catalogues carry it.
 gettext_noop("- Select an option -")
-
-
-class TypedTextField(forms.CharField):
-    """Text as people type it, cleaned at the door by ``sessions.text.clean_typed_text``
-    (line ends normalised, control characters removed) before validation, so both
-    databases and every export behave the same."""
-
-    def to_python(self, value):
-        return typed_text.clean_typed_text(super().to_python(value))
 
 
 def clean_typed_text(value, *, max_length, label):
@@ -151,6 +142,7 @@ class SummaryDetailsForm(UnitForm):
         label=_("Rapporteur"),
         required=False,
         strip=False,
+        one_line=True,
         widget=forms.TextInput(attrs={"class": "form-control", "data-max-length": 200}),
     )
 
@@ -192,15 +184,7 @@ class PlanItemForm(forms.ModelForm):
             if name == "version":
                 continue
             if isinstance(field, forms.CharField) and not isinstance(field, TypedTextField):
-                typed = TypedTextField(
-                    label=field.label,
-                    required=field.required,
-                    max_length=field.max_length,
-                    widget=field.widget,
-                    help_text=field.help_text,
-                    strip=False,
-                )
-                self.fields[name] = field = typed
+                self.fields[name] = field = TypedTextField.like(field, strip=False)
             # No maxlength attribute: the browser would cut a paste silently. The page
             # counts against data-max-length and the server refuses what is over it.
             limit = field.widget.attrs.pop("maxlength", None)

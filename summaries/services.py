@@ -639,16 +639,19 @@ def _drafts(answer, delegation):
         body_field = "need" if kind == "ta" else "description"
         return [(kind, "", {"title": _draft_title(text, answer.language), body_field: text})]
     if question.kind == GuidanceQuestion.Kind.MILESTONES:
+        line = typed_text.clean_typed_line  # rows saved before one-line cleaning may hold breaks
         return [
             (
                 "action",
                 f"milestone:{row['key']}",
                 {
-                    "title": typed_text.truncate_words(row["milestone"], 120, answer.language),
-                    "milestone": row["milestone"],
+                    "title": typed_text.truncate_words(
+                        line(row["milestone"]), 120, answer.language
+                    ),
+                    "milestone": line(row["milestone"]),
                     "start_month": 1,
                     "end_month": row["month"] or PLAN_HORIZON_MONTHS,
-                    "responsible": row["responsible"],
+                    "responsible": line(row["responsible"]),
                 },
             )
             for row in kinds.milestone_rows(answer.data)
@@ -660,7 +663,7 @@ def _drafts(answer, delegation):
         for option, note in kinds.chosen_options(question, answer.data):
             if option.area_id is None:
                 continue
-            title = localized(option, "label", language).text
+            title = typed_text.clean_typed_line(localized(option, "label", language).text)
             drafts.append(
                 (
                     kind,

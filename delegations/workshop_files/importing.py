@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone, translation
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
@@ -19,6 +19,7 @@ from sessions.models import (
     Session,
     Workshop,
 )
+from sessions.text import clean_typed_line
 
 from ..models import Delegation, Membership
 from .export import workshop_zone
@@ -84,10 +85,20 @@ def _assign(instance, spec, values):
     for name, key in spec.items():
         if key.kind == "translated":
             for language in translated_languages():
-                text = values[name].get(language) or None
+                text = _one_line(instance, name, values[name].get(language)) or None
                 setattr(instance, build_localized_fieldname(name, language), text)
         elif key.kind not in ("list", "mapping", "ref") and not key.attr:
-            setattr(instance, name, values[name])
+            setattr(instance, name, _one_line(instance, name, values[name]))
+
+
+def _one_line(instance, name, value):
+    """``value`` (cleaned by the schema) for a one-line field as the admin's box would
+    store it: line breaks as spaces, no surrounding spaces."""
+    model_field = instance._meta.get_field(name)
+    one_line = isinstance(model_field, models.CharField) and not model_field.choices
+    if isinstance(value, str) and one_line:
+        return clean_typed_line(value).strip()
+    return value
 
 
 def _translated_fields(model):

@@ -231,7 +231,8 @@ def _check_translated(value, key, path, errors):
         if language not in translated_languages():
             errors.append(_unknown_language(key_path(path, language), language))
         elif text is not None and _check_text(text, key_path(path, language), errors):
-            texts[language] = text
+            if text.strip():  # only spaces, or only control characters before cleaning
+                texts[language] = text
     if key.required and not texts and not any(e.startswith(f"{path}.") for e in errors):
         errors.append(f"{path}: required in at least one language")
     return texts

@@ -42,9 +42,7 @@ def save(delegation, question, posted, language):
 def financing_sources(db):
     """The six sources the migration creates (a transactional test empties the tables
     after each test, so they are put back the migration's way)."""
-    importlib.import_module("sessions.migrations.0004_financing_sources").create_sources(
-        apps, None
-    )
+    importlib.import_module("sessions.migrations.0004_financing_sources").create_sources(apps, None)
 
 
 @pytest.fixture

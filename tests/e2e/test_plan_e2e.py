@@ -159,6 +159,30 @@ def test_a_paste_over_the_limit_is_kept_whole_and_saved_once_short_enough(
     assert item.title == long_title[:290]
 
 
+def test_control_characters_pasted_into_a_box_are_cleaned_before_counting(
+    login_context, live_server, member_a, item
+):
+    page = login_context(member_a).new_page()
+    page.goto(live_server.url + item.delegation.get_plan_url())
+    currency = field(page, item, "currency")
+    currency.fill("GH\x01S")  # three letters and an invisible control: within the limit of 3
+    expect(currency).to_have_value("GHS")
+    responsible = field(page, item, "responsible")
+    responsible.fill("District\x0bhealth team")  # Word's manual line break, in a one-line box
+    expect(responsible).to_have_value("District health team")
+    description = field(page, item, "description")
+    description.fill("First\x0bsecond\x1b")
+    expect(description).to_have_value("First\nsecond")
+    description.blur()
+    expect(state(page, item)).to_have_text(re.compile("Saved at"))
+    item.refresh_from_db()
+    assert (item.currency, item.responsible, item.description) == (
+        "GHS",
+        "District health team",
+        "First\nsecond",
+    )
+
+
 def test_an_answer_pasted_over_the_limit_is_kept_whole(
     login_context, live_server, member_a, delegation_a, session, settings
 ):

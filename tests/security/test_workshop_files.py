@@ -15,6 +15,7 @@ from delegations.workshop_files import (
     workshop_import,
 )
 from delegations.workshop_files.text import MAX_TEXT_CHARS
+from sessions.models import Workshop
 from tests.delegations.conftest import REGIONAL_FILE, row_counts
 
 ALIAS_BOMB = "\n".join(
@@ -102,6 +103,23 @@ def test_control_characters_are_cleaned_from_every_text(regional_data):
     regional_data["sessions"][0]["title"]["en"] = "Mobilizing\x00 re\x07sources\x0bnow"
     content = workshop_file_validate(copy.deepcopy(regional_data))
     assert content["sessions"][0]["title"]["en"] == "Mobilizing resources\nnow"
+
+
+def test_a_one_line_field_imports_its_line_breaks_as_spaces(db, regional_data):
+    regional_data["workshop"]["title"]["en"] = "Regional\x0bworkshop\r\non health "
+    regional_data["workshop"]["description"]["en"] = "First\x0bsecond"
+    workshop_import(data=copy.deepcopy(regional_data))
+    workshop = Workshop.objects.get(slug=regional_data["workshop"]["slug"])
+    # A title's box shows no line break; a description's does.
+    assert (workshop.title_en, workshop.description_en) == (
+        "Regional workshop on health",
+        "First\nsecond",
+    )
+
+
+def test_a_title_of_control_characters_only_is_refused(db, regional_data):
+    regional_data["workshop"]["title"] = {"en": "\x01\x02\x0b", "fr": " \x1b"}
+    assert import_refusal(regional_data) == ["workshop.title: required in at least one language"]
 
 
 def test_delegation_language_outside_the_workshop_is_refused(db, regional_data):

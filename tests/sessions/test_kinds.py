@@ -25,11 +25,16 @@ def test_choice_data_round_trips_through_its_flattened_fields(choice_question):
 
 
 def test_normalise_cleans_every_text_and_orders_the_options(choice_question):
-    data = {"chosen": ["footpaths", "ageing"], "other": "a\x00b", "notes": {"ageing": "x\r\ny"}}
+    data = {
+        "chosen": ["footpaths", "ageing"],
+        "other": "a\x00b",
+        "notes": {"ageing": "x\r\ny\x0bz"},
+    }
+    # A note is typed in a one-line box: a line break pasted into it becomes a space.
     assert kinds.normalise(choice_question, data) == {
         "chosen": ["ageing", "footpaths"],
         "other": "ab",
-        "notes": {"ageing": "x\ny"},
+        "notes": {"ageing": "x y z"},
     }
 
 

@@ -174,9 +174,7 @@ def stored_bundle(workshop, archive, **fields):
 def test_pruning_keeps_the_last_three_done_bundles(workshop, organiser):
     made = []
     for n in range(5):
-        made.append(
-            stored_bundle(workshop, b"zip%d" % n, fingerprint=str(n))
-        )
+        made.append(stored_bundle(workshop, b"zip%d" % n, fingerprint=str(n)))
     bundles.bundle_prune(workshop)
     assert sorted(Bundle.objects.values_list("pk", flat=True)) == [b.pk for b in made[2:]]
     # PostgreSQL gives a BinaryField as a memoryview, SQLite as bytes.

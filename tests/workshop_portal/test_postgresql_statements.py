@@ -48,9 +48,7 @@ def prepared_on_server():
 def test_a_statement_is_prepared_at_its_threshold_and_answers_the_same(fresh):
     user = User.objects.create_user("ana")
     sql = 'SELECT "username" FROM "auth_user" WHERE "id" = %s AND "username" LIKE %s'
-    assert run(sql, [user.pk, "a%%"], fresh.THRESHOLD - 1) == [[("ana",)]] * (
-        fresh.THRESHOLD - 1
-    )
+    assert run(sql, [user.pk, "a%%"], fresh.THRESHOLD - 1) == [[("ana",)]] * (fresh.THRESHOLD - 1)
     assert prepared_on_server() == []
     assert run(sql, [user.pk, "a%"], 3) == [[("ana",)]] * 3
     assert prepared_on_server() == [

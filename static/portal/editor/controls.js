@@ -57,6 +57,30 @@ function write(group, value) {
   return first;
 }
 
+// As the server cleans typed text at the door (sessions/text.py): line breaks made
+// "\n" and, in a one-line box, a space; other control characters removed. Done as the
+// person types, so what the box shows, what is counted and what is saved are one text.
+const LINE_BREAKS = /\r\n|[\r\x0b\x0c\x85\u2028\u2029]/g;
+const CONTROL = /[\x00-\x08\x0e-\x1f\x7f-\x9f]/g;
+const TYPED = new Set(["text", "search", "email", "url", "tel"]);
+
+function cleanText(value, oneLine) {
+  const text = value.replace(LINE_BREAKS, "\n").replace(CONTROL, "");
+  return oneLine ? text.replace(/\n/g, " ") : text;
+}
+
+/** Cleans what was typed or pasted into ``control``, keeping the caret where it was. */
+export function cleanTyped(control) {
+  const oneLine = control.tagName === "INPUT";
+  if (!oneLine && control.tagName !== "TEXTAREA") return;
+  if (oneLine && !TYPED.has(control.type)) return;
+  const cleaned = cleanText(control.value, oneLine);
+  if (cleaned === control.value) return;
+  const caret = cleanText(control.value.slice(0, control.selectionStart ?? 0), oneLine).length;
+  control.value = cleaned;
+  control.setSelectionRange(caret, caret);
+}
+
 export class Controls {
   constructor(el, prefix = "") {
     this.el = el;

@@ -4,7 +4,7 @@
  * focus, keeps every change in this browser until the server confirms it (drafts.js),
  * and shows the server's three-way merge, or the conflict when there is one. */
 
-import { Controls } from "./controls.js";
+import { cleanTyped, Controls } from "./controls.js";
 import { same } from "./drafts.js";
 import { checkLimits, countWordsIn, grow } from "./limits.js";
 import { MergeView } from "./merge-view.js";
@@ -104,7 +104,10 @@ export class Unit {
     this.retry = 0;
     for (const control of this.controls.all) {
       const toggle = control.type === "checkbox" || control.type === "radio" || control.tagName === "SELECT";
-      control.addEventListener(toggle ? "change" : "input", () => this.changed());
+      control.addEventListener(toggle ? "change" : "input", () => {
+        if (!toggle) cleanTyped(control);
+        this.changed();
+      });
       control.addEventListener("blur", () => { if (DUE.has(this.state)) this.saveSoon(0); });
     }
     this.refresh();

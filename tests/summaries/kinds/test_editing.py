@@ -55,7 +55,7 @@ def test_choice_autosave_stores_options_in_order_with_notes(
     assert Answer.objects.get().data == {
         "chosen": ["ageing", "footpaths"],
         "other": "",
-        "notes": {"ageing": "Many\nold people"},
+        "notes": {"ageing": "Many old people"},
     }
 
 

@@ -117,3 +117,16 @@ def test_removed_drafted_milestone_is_not_drafted_again(milestones, delegation_a
     services.plan_item_remove(item=item, base_version=item.version, user=member_a)
     assert services.plan_prefill(delegation=delegation_a, user=member_a) == (0, 0)
     assert ActionItem.objects.live().count() == 1
+
+
+def test_a_milestone_saved_with_a_line_break_drafts_one_line_fields(
+    milestones, delegation_a, member_a
+):
+    # Rows saved before one-line boxes were cleaned as one line may hold a break.
+    answer = milestones
+    answer.data["rows"][0].update(milestone="Consensus meeting\nwith partners", responsible="A\nB")
+    answer.save()
+    services.plan_prefill(delegation=delegation_a, user=member_a)
+    first = actions()[0]
+    assert first[:2] == ("Consensus meeting with partners", "Consensus meeting with partners")
+    assert first[4] == "A B"
