@@ -212,6 +212,8 @@ def _prepared_insert(row, manager, using, fields, returning_fields, raw):
     key = (using, tuple(fields), tuple(returning_fields or ()), raw)
     sql = cache.get(key)
     if sql is None:  # the first insert runs the statement Django compiled
+        if any(hasattr(getattr(row, field.attname), "resolve_expression") for field in fields):
+            return _AS_DJANGO  # its SQL is not the one plain values get: compile it later
         sql, params = _insert_sql(row, manager, using, fields, returning_fields, raw)
         cache[key] = sql
     elif sql is _UNPREPARABLE:

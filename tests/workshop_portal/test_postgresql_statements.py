@@ -3,6 +3,7 @@ prepared on the server and run as ``EXECUTE``, with the same results, the same
 logging, and plain SQL wherever preparing could change what a statement means."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -52,7 +53,7 @@ def test_a_statement_is_prepared_at_its_threshold_and_answers_the_same(fresh):
     assert prepared_on_server() == []
     assert run(sql, [user.pk, "a%"], 3) == [[("ana",)]] * 3
     assert prepared_on_server() == [
-        'PREPARE portal_1 AS SELECT "username" FROM "auth_user" '
+        'PREPARE portal_1 (integer, unknown) AS SELECT "username" FROM "auth_user" '
         'WHERE "id" = $1 AND "username" LIKE $2'
     ]
     # ... and a row that is not there is not found by the prepared statement either.
@@ -71,22 +72,48 @@ def test_what_is_logged_is_the_statement_with_its_values(fresh):
     assert query["sql"].endswith(f'WHERE "auth_user"."id" = {user.pk} LIMIT 21')
 
 
-def test_a_value_whose_meaning_would_change_runs_as_plain_sql(fresh):
-    """``SELECT $1`` takes its parameter as text: the integer 5 and the boolean stay
-    what psycopg2's literals make them; a string is text either way."""
+def test_parameters_are_declared_as_the_types_of_psycopg2s_literals(fresh):
+    """``SELECT $1`` would take its parameter as text: declared, the integer 5 stays
+    an integer; values of other types are another statement, never squeezed into it."""
     assert run("SELECT %s", [5], fresh.THRESHOLD + 2) == [[(5,)]] * (fresh.THRESHOLD + 2)
-    assert prepared_on_server() == ["PREPARE portal_1 AS SELECT $1"]
+    assert prepared_on_server() == ["PREPARE portal_1 (integer) AS SELECT $1"]
     assert run("SELECT %s", [True], 1) == [[(True,)]]
     assert run("SELECT %s", ["5"], 1) == [[("5",)]]
-    # A number beyond an integer parameter's range is compared, not refused.
+    # A number beyond an integer's range is a bigint literal: compared, not refused.
     sql = 'SELECT COUNT(*) FROM "auth_user" WHERE "id" = %s'
     run(sql, [1], fresh.THRESHOLD)
-    assert run(sql, [2**40], 1) == [[(0,)]]
+    assert run(sql, [2**40], fresh.THRESHOLD + 1) == [[(0,)]] * (fresh.THRESHOLD + 1)
     # Timestamps keep their type, and their zone.
     moment = timezone.now()
     sql = "SELECT %s < now() + interval '1 day'"
     assert run(sql, [moment], fresh.THRESHOLD + 1) == [[(True,)]] * (fresh.THRESHOLD + 1)
     assert run(sql, [dt.datetime(2026, 1, 1)], 1) == [[(True,)]]
+
+
+def test_decimals_and_floats_stay_numeric_in_overloaded_functions(fresh):
+    # As plain SQL, 2.5 is a numeric: round() rounds half away from zero. A parameter the
+    # server inferred would be double precision, which rounds half to even (2.0).
+    expected = [[(Decimal("3"),)]] * (fresh.THRESHOLD + 2)
+    assert run("SELECT round(%s)", [Decimal("2.5")], fresh.THRESHOLD + 2) == expected
+    assert run("SELECT round(%s)", [2.5], fresh.THRESHOLD + 2) == expected
+    assert run("SELECT power(%s, 2)", [Decimal("1.1")], fresh.THRESHOLD + 1)[-1] == [
+        (Decimal("1.21"),)
+    ]
+    assert run("SELECT %s::float > 0", [float("inf")], fresh.THRESHOLD + 1)[-1] == [(True,)]
+
+
+def test_an_integer_with_a_smallint_column_is_computed_as_an_integer(fresh):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE portal_small (s smallint)")
+        cursor.execute("INSERT INTO portal_small VALUES (100)")
+    try:
+        sql = "SELECT s * %s FROM portal_small"
+        run(sql, [2], fresh.THRESHOLD)
+        assert len(prepared_on_server()) == 1
+        assert run(sql, [1000], 1) == [[(100000,)]]  # not "smallint out of range"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE portal_small")
 
 
 def test_a_statement_the_server_cannot_prepare_leaves_the_transaction_going(fresh):
@@ -134,18 +161,59 @@ def test_a_new_connection_prepares_again(fresh):
     assert len(prepared_on_server()) == 1
 
 
-def test_statements_deallocated_behind_its_back_fail_once_then_prepare_again(fresh):
+def test_statements_deallocated_behind_its_back_run_as_plain_sql_then_prepare_again(fresh):
     sql = "SELECT %s::int * 2"
     run(sql, [2], fresh.THRESHOLD)
     with connection.connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")  # what a pooler's DISCARD ALL does
-    with pytest.raises(DatabaseError, match="does not exist"):
-        run(sql, [2], 1)
+    assert run(sql, [2], 1) == [[(4,)]]  # outside a transaction: run again as plain SQL
     assert run(sql, [4], fresh.THRESHOLD + 1) == [[(8,)]] * (fresh.THRESHOLD + 1)
+    assert len(prepared_on_server()) == 1
+
+
+def test_a_schema_changed_by_another_connection_fails_one_transaction_at_most(fresh):
+    import psycopg2
+
+    settings = connection.settings_dict
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE portal_probe (id integer, name varchar(100))")
+        cursor.execute("INSERT INTO portal_probe VALUES (1, 'a')")
+    other = psycopg2.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+    )
+    other.autocommit = True
+    try:
+        sql = "SELECT id, name FROM portal_probe WHERE id = %s"
+        run(sql, [1], fresh.THRESHOLD)
+        with other.cursor() as cursor:  # a migration while the app serves
+            cursor.execute("ALTER TABLE portal_probe ALTER name TYPE varchar(200)")
+        assert run(sql, [1], 1) == [[(1, "a")]]  # outside a transaction: answered
+        run(sql, [1], fresh.THRESHOLD)
+        with other.cursor() as cursor:
+            cursor.execute("ALTER TABLE portal_probe ALTER name TYPE text")
+        with pytest.raises(DatabaseError, match="cached plan"), transaction.atomic():
+            run(sql, [1], 1)  # inside one, the transaction has failed already
+        with transaction.atomic():
+            assert run(sql, [1], fresh.THRESHOLD + 1) == [[(1, "a")]] * (fresh.THRESHOLD + 1)
+        assert len(prepared_on_server()) == 1  # the stale ones were dropped
+    finally:
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE portal_probe")
 
 
 def test_server_side_cursors_and_many_rows_at_once_are_left_alone(fresh):
     User.objects.bulk_create(User(username=f"u{index}") for index in range(3))
+    users = User.objects.filter(pk__gte=0).order_by("pk")
+    for _ in range(fresh.THRESHOLD + 1):  # the same SELECT, prepared on this connection
+        assert len(users.all()) == 3
+    assert len(prepared_on_server()) == 1
+    with transaction.atomic():  # a server-side cursor declares it as SQL, not EXECUTE
+        assert len(list(users.iterator())) == 3
     for _ in range(fresh.THRESHOLD + 1):
         assert [user.username for user in User.objects.order_by("pk").iterator()] == [
             "u0",
@@ -155,4 +223,4 @@ def test_server_side_cursors_and_many_rows_at_once_are_left_alone(fresh):
     with connection.cursor() as cursor:
         for _ in range(fresh.THRESHOLD + 1):
             cursor.executemany("SELECT %s::int", [[1], [2]])
-    assert prepared_on_server() == []
+    assert len(prepared_on_server()) == 1

@@ -79,3 +79,18 @@ def test_an_insert_with_an_expression_is_left_to_django(delegation_a, session):
     answer = Answer(summary=summary, question=question, text="x", version=Value(4))
     answer.save()
     assert Answer.objects.get(pk=answer.pk).version == 4
+
+
+def test_a_first_insert_with_an_expression_compiles_nothing_for_the_next(delegation_a, session):
+    """Its SQL holds the expression (``LOWER(%s)``): kept, a later insert with the same
+    fields and returned columns (a ``db_default`` field is always returned) would run
+    it on a plain value."""
+    from django.db.models.functions import Lower
+
+    summary = Summary.objects.create(delegation=delegation_a, session=session)
+    Answer.__dict__.get("_prepared_inserts", {}).clear()  # as in a new process
+    answer = Answer.objects.create(
+        summary=summary, question=session.questions.first(), text=Lower(Value("FIRST")), version=1
+    )
+    assert Answer.objects.get(pk=answer.pk).text == "first"
+    assert not [sql for sql in compiled(Answer, "_prepared_inserts").values() if "LOWER" in sql]

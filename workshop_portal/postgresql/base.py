@@ -41,7 +41,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.worked_at = None  # when a statement or a check last succeeded on it
         self.statements = Statements(self)
         self.execute_wrappers.append(self._note_success)
-        if not base.is_psycopg3:  # psycopg 3 prepares repeated statements itself
+        if not base.is_psycopg3:  # psycopg 3 has its own (prepare_threshold)
             self.execute_wrappers.append(self._prepared)
 
     def init_connection_state(self):
