@@ -111,6 +111,43 @@ def test_the_same_month_changed_twice_asks_and_keeps_the_rest_merged(two_laptops
     assert (item.start_month, item.milestone, item.responsible) == (9, "Law voted", "District team")
 
 
+def test_a_field_typed_while_a_stale_save_is_on_its_way_is_never_overwritten(
+    two_laptops, item
+):
+    """B's save leaves with the month B saw; while it is on its way B types another
+    month, over the one A saved meanwhile. Both months are shown; A's stays saved."""
+    first, second = two_laptops
+    field(first, item, "estimated_cost").fill("111")
+    field(first, item, "start_month").fill("2")
+    expect(state(first, item)).to_have_text(re.compile("Saved at"))
+    held = []
+
+    def hold_first_save(route):
+        if route.request.method == "POST" and not held:
+            held.append(route)  # answered below, once the month is typed
+        else:
+            route.continue_()
+
+    second.route("**/plan/**", hold_first_save)
+    field(second, item, "estimated_cost").fill("222")
+    field(second, item, "estimated_cost").blur()  # the save leaves now
+    second.wait_for_timeout(200)
+    assert held, "the save did not leave"
+    field(second, item, "start_month").fill("9")
+    held[0].continue_()
+    conflict = second.locator(f"#action-{item.pk} [data-role=conflict]")
+    expect(conflict).to_be_visible()
+    expect(conflict.locator("div[data-name=start_month]")).to_be_visible()
+    expect(conflict.locator("div[data-name=estimated_cost]")).to_be_visible()
+    second.wait_for_timeout(2500)  # longer than the autosave's delay: nothing is sent
+    item.refresh_from_db()
+    assert (item.start_month, item.estimated_cost) == (2, 111)
+    conflict.locator("[data-action=keep-mine]").click()
+    expect(state(second, item)).to_have_text(re.compile("Saved at"))
+    item.refresh_from_db()
+    assert (item.start_month, item.estimated_cost) == (9, 222)  # what the person chose
+
+
 def test_remove_then_undo_puts_the_action_back(login_context, live_server, member_a, item):
     page = login_context(member_a).new_page()
     page.goto(live_server.url + item.delegation.get_plan_url())

@@ -209,6 +209,7 @@ export class Unit {
   }
 
   async save() {
+    if (this.state === State.CONFLICT || this.state === State.CLOSED) return; // the person decides first
     if (this.inFlight) {
       this.saveSoon(300);
       return;
@@ -239,6 +240,20 @@ export class Unit {
     this.controls.set(applied);
     this.refresh();
     return Object.keys(applied);
+  }
+
+  // The fields the other laptop changed (`values` differs from what this save sent)
+  // that were typed into here since the save left: the person typed over a value they
+  // never saw, so both are shown ({name: {mine, theirs}}), never one kept silently.
+  typedOver(values, names, sent) {
+    const now = this.controls.values();
+    const conflicts = {};
+    for (const name of names || []) {
+      if (!(name in values) || !(name in now) || same(now[name], sent[name])) continue;
+      if (same(values[name], sent[name]) || same(values[name], now[name])) continue;
+      conflicts[name] = { mine: now[name], theirs: values[name] };
+    }
+    return conflicts;
   }
 
   answered(outcome, data, sent) {
@@ -287,6 +302,12 @@ export class Unit {
       this.on("confirmed", hhmm(data.saved_at) + note);
       this.showSaved(data);
     } else {
+      const over = data.merged_from && data.values ? this.typedOver(data.values, data.merged_from, sent) : {};
+      if (Object.keys(over).length) {
+        // The other laptop's value of a field typed into meanwhile: the person decides.
+        this.conflict(over, { version: data.version, saved_by: data.saved_by, saved_at: data.saved_at });
+        return;
+      }
       // Typed on while saving (or merged): keep the newer values, re-based on the new version.
       this.keep();
       if (this.state === State.SAVING) this.on("edit");
@@ -315,6 +336,7 @@ export class Unit {
     let conflicts = data.conflicts || {};
     if (data.merged) {
       const rest = Object.keys(data.merged).filter((name) => !(name in conflicts));
+      conflicts = { ...conflicts, ...this.typedOver(data.merged, rest, sent) };
       this.applyMerged(data.merged, rest, sent);
     }
     if (!Object.keys(conflicts).length) conflicts = differences(this.controls.values(), current.values || {});
@@ -329,6 +351,7 @@ export class Unit {
       this.saveSoon(0);
       return;
     }
+    clearTimeout(this.timer); // a save typed before the conflict waits for the person
     this.on("conflict");
     const by = current.saved_by ? "(" + current.saved_by + (current.saved_at ? ", " + hhmm(current.saved_at) : "") + ")" : "";
     this.merge.show(conflicts, by);
