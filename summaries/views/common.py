@@ -7,6 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from ..exports import attachment_disposition
+from ..forms import form_values
 
 
 def json_login_required(view):
@@ -96,3 +97,36 @@ def file_response(output):
         content_type=output.content_type,
         headers={"Content-Disposition": attachment_disposition(name, extension)},
     )
+
+
+def conflicting_fields(form, current_form):
+    """``(label, value)`` of each field the server holds (``current_form``) differently
+    from what was posted (``form``), for the page without JavaScript to show beside the
+    posted text; a structured answer's own fields (options, shares, milestones) as one
+    entry, the saved answer as it reads."""
+    mine = form_values(form)
+    theirs = form_values(current_form)
+    differing = [name for name, value in theirs.items() if _text(value) != _text(mine.get(name))]
+    shown = tuple(
+        (current_form[name].label, _shown(current_form.fields[name], theirs[name]))
+        for name in differing
+        if name in current_form.fields
+    )
+    if any(name not in current_form.fields for name in differing):
+        shown += ((_("Answer"), current_form.as_text()),)
+    return shown
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ",".join(_text(v) for v in value)
+    return str(value)
+
+
+def _shown(field, value):
+    """A field's value as a person reads it: a choice's label, yes or no."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return dict(getattr(field, "choices", ())).get(value, value)

@@ -19,6 +19,7 @@ from ..models import ActionPlan, Summary
 from ..selectors import history
 from .common import (
     closed_refusal,
+    conflicting_fields,
     flat_errors,
     json_login_required,
     stale_refusal,
@@ -51,11 +52,15 @@ def _item_json(item, form_class):
 
 
 @login_required
-def plan_page(request, workshop, delegation, bound=None):
+def plan_page(request, workshop, delegation, bound=None, conflicts=None):
+    """The plan; after a refused post without JavaScript, ``bound`` holds the posted
+    forms by ``(kind, pk)`` and ``conflicts`` what the server holds where a stale post
+    differs from it (``conflicting_fields``), shown beside the posted text."""
     workshop = workshop_for(request.user, workshop)
     access = delegation_for(request.user, workshop, delegation)
     items = selectors.plan_items(delegation=access.delegation)
     bound = bound or {}
+    conflicts = conflicts or {}
     # The Day 3 session's guidance, instructions and time box, as on any session page.
     day3 = permissions.action_planning_session(workshop.pk)
     page = None
@@ -94,8 +99,14 @@ def plan_page(request, workshop, delegation, bound=None):
                 ),
                 None,
             ),
-            "actions": [(item, form_for("action", item)) for item in items.actions],
-            "ta_requests": [(item, form_for("ta", item)) for item in items.ta_requests],
+            "actions": [
+                (item, form_for("action", item), conflicts.get(("action", item.pk)))
+                for item in items.actions
+            ],
+            "ta_requests": [
+                (item, form_for("ta", item), conflicts.get(("ta", item.pk)))
+                for item in items.ta_requests
+            ],
             "new_action": form_for("action"),
             "new_ta": form_for("ta"),
             "write": permissions.can_edit_plan(access.delegation, access=access),
@@ -133,7 +144,7 @@ def plan_item_save(request, workshop, delegation, kind, pk):
         raise Http404("Read-only access.")
     form_class = PLAN_FORMS[kind]
     form = form_class(request.POST, instance=item, delegation=access.delegation)
-    refusal = None
+    refusal, conflict = None, None
     if not form.is_valid():
         refusal = JsonResponse({"error": " ".join(flat_errors(form))}, status=400)
     else:
@@ -148,6 +159,9 @@ def plan_item_save(request, workshop, delegation, kind, pk):
             refusal = stale_refusal(_item_json(exc.current, form_class), exc.merge)
             # Without JavaScript the form comes back with the posted text, now based on
             # the current version, so that saving it again is a deliberate choice.
+            conflict = conflicting_fields(
+                form, form_class(instance=exc.current, delegation=access.delegation)
+            )
             posted = request.POST.copy()
             posted["version"] = exc.current.version
             form = form_class(posted, instance=item, delegation=access.delegation)
@@ -158,7 +172,13 @@ def plan_item_save(request, workshop, delegation, kind, pk):
     if refusal is not None:
         # Without JavaScript: show the page again with the posted values and the error.
         messages.error(request, json.loads(refusal.content)["error"])
-        return plan_page(request, workshop, delegation, bound={(kind, pk): form})
+        return plan_page(
+            request,
+            workshop,
+            delegation,
+            bound={(kind, pk): form},
+            conflicts={(kind, pk): conflict} if conflict else None,
+        )
     messages.success(request, _("Saved."))
     return redirect(access.delegation.get_plan_url() + f"#{kind}-{pk}")
 

@@ -25,7 +25,14 @@ from .. import selectors, services
 from ..forms import SummaryDetailsForm, answer_form_for, form_values
 from ..models import Answer, Summary
 from ..selectors import history
-from .common import closed_refusal, flat_errors, json_login_required, stale_refusal, unit_json
+from .common import (
+    closed_refusal,
+    conflicting_fields,
+    flat_errors,
+    json_login_required,
+    stale_refusal,
+    unit_json,
+)
 
 
 def _find_summary(request, workshop, delegation, session, *, create):
@@ -257,38 +264,6 @@ class PostedSummary:
         return not self.errors and not self.conflicts
 
 
-def _conflicting(form, current_form):
-    """``(label, value)`` of each field the server holds differently from ``form``; a
-    structured answer's own fields (options, shares, milestones) as one entry, the
-    saved answer as it reads."""
-    mine = form_values(form)
-    theirs = form_values(current_form)
-    differing = [name for name, value in theirs.items() if _text(value) != _text(mine.get(name))]
-    shown = tuple(
-        (current_form[name].label, _shown(current_form.fields[name], theirs[name]))
-        for name in differing
-        if name in current_form.fields
-    )
-    if any(name not in current_form.fields for name in differing):
-        shown += ((_("Answer"), current_form.as_text()),)
-    return shown
-
-
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return ",".join(_text(v) for v in value)
-    return str(value)
-
-
-def _shown(field, value):
-    """A field's value as a person reads it: a choice's label, yes or no."""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return dict(getattr(field, "choices", ())).get(value, value)
-
-
 def _save_posted_summary(request, page, *, readonly):
     posted = PostedSummary()
     summary = page.summary
@@ -350,7 +325,7 @@ def _save_posted_summary(request, page, *, readonly):
                     version = exc.current.version if exc.current else 0
                     if exc.current is not None:
                         stored[key] = exc.current.data
-                posted.conflicts[key] = _conflicting(form, current)
+                posted.conflicts[key] = conflicting_fields(form, current)
                 # The posted text comes back based on the current version: saving it
                 # again is a deliberate choice, made with both texts in view.
                 refused = request.POST.copy()

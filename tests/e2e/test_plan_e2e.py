@@ -111,9 +111,7 @@ def test_the_same_month_changed_twice_asks_and_keeps_the_rest_merged(two_laptops
     assert (item.start_month, item.milestone, item.responsible) == (9, "Law voted", "District team")
 
 
-def test_a_field_typed_while_a_stale_save_is_on_its_way_is_never_overwritten(
-    two_laptops, item
-):
+def test_a_field_typed_while_a_stale_save_is_on_its_way_is_never_overwritten(two_laptops, item):
     """B's save leaves with the month B saw; while it is on its way B types another
     month, over the one A saved meanwhile. Both months are shown; A's stays saved."""
     first, second = two_laptops

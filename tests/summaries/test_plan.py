@@ -101,6 +101,38 @@ def test_stale_item_save_is_409_with_current_values(client, delegation_a, member
     assert ActionItem.objects.get().title == "B"
 
 
+def test_stale_item_save_without_javascript_shows_what_the_server_holds(
+    client, delegation_a, member_a
+):
+    item = services.plan_item_create(
+        delegation=delegation_a,
+        kind="action",
+        data={"title": "A", "description": "Ours"},
+        user=member_a,
+    )
+    services.plan_item_update(
+        item=item,
+        data={"title": "A", "description": "The other laptop's text"},
+        base_version=1,
+        user=member_a,
+    )
+    client.force_login(member_a)
+    posted = {"title": "A", "description": "My text", "start_month": 1, "end_month": 24}
+    response = client.post(
+        plan_url("plan_item_save", delegation_a, kind="action", pk=item.pk),
+        {**posted, "currency": "USD", "version": 1},
+    )
+    assert response.status_code == 200
+    page = response.text
+    # Beside the posted text, in the conflict pane: what the other laptop saved.
+    assert "My text" in page
+    pane = page[page.index(f'id="action-{item.pk}"') :]
+    pane = pane[pane.index('data-role="conflict"') : pane.index('data-role="conflict-actions"')]
+    assert "The other laptop&#x27;s text" in pane
+    assert "d-none" not in pane[: pane.index(">")]
+    assert ActionItem.objects.get().description == "The other laptop's text"
+
+
 def test_item_end_month_before_start_is_refused(client, delegation_a, member_a):
     client.force_login(member_a)
     response = client.post(
@@ -177,7 +209,7 @@ def test_remove_offers_undo_at_once_and_undo_puts_it_back(
     assert response["Location"].endswith(f"?removed=action-{item.pk}#removed")
     page = client.get(response["Location"])
     assert "“Budget line” was removed from the plan." in page.text
-    assert [a.title for a, _form in page.context["actions"]] == ["Train 40 CHWs"]
+    assert [a.title for a, _form, _conflict in page.context["actions"]] == ["Train 40 CHWs"]
     client.post(plan_url("plan_item_put_back", delegation_a, kind="action", pk=item.pk))
     assert list(ActionItem.objects.live().values_list("title", flat=True)) == [
         "Budget line",
