@@ -192,7 +192,8 @@ def question_for(*, workshop, session_code, number):
 class Decision:
     """The answer of a write rule. ``code`` says which rule refused: ``"read_only"``
     (not a member), ``"closed"`` (session closed, not open yet
-    or past its deadline) or ``"submitted"``; ``reason`` says it to the person."""
+    or past its deadline), ``"submitted"`` (a summary) or ``"final"`` (a plan);
+    ``reason`` says it to the person."""
 
     allowed: bool
     code: str = ""
@@ -251,8 +252,8 @@ def action_planning_session(workshop_id):
     )
 
 
-def can_edit_plan(delegation, *, access=None, session=...):
-    """May the delegation's plan (its actions, TA requests and status) be edited now?
+def can_change_plan_status(delegation, *, access=None, session=...):
+    """May the delegation's plan be marked final or put back to draft now?
 
     The plan follows the workshop's action-planning session: read-only when that
     session is closed, not open yet or past its deadline; a workshop without one
@@ -261,3 +262,16 @@ def can_edit_plan(delegation, *, access=None, session=...):
     if session is ...:
         session = action_planning_session(delegation.workshop_id)
     return _first_refusal(_session_open(session), _read_only(access))
+
+
+def can_edit_plan(delegation, *, plan, access=None, session=...):
+    """May the delegation's plan (``plan``, ``None`` before its first item) have its
+    actions and TA requests added, edited, removed, put back or drafted now? As its
+    status (:func:`can_change_plan_status`), and not once it is final (back to draft
+    first), as a submitted summary."""
+    if plan is not None and plan.is_final:
+        final = Decision(False, "final", _("This plan is final. Put it back to draft to edit it."))
+    else:
+        final = None
+    status = can_change_plan_status(delegation, access=access, session=session)
+    return _first_refusal(None if status else status, final)

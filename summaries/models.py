@@ -172,6 +172,10 @@ class ActionPlan(models.Model):
     def __str__(self):
         return str(self.delegation)
 
+    @property
+    def is_final(self):
+        return self.status == self.Status.FINAL
+
 
 class PlanItemQuerySet(models.QuerySet):
     def live(self):

@@ -411,7 +411,11 @@ def summary_timer_start(*, summary, restart=False):
 
 
 def _ensure_plan_writable(delegation):
-    _ensure(permissions.can_edit_plan(delegation))
+    """Refuse with ``WritingClosed`` unless the plan's items may be written now. The plan
+    row is locked first (then the item: one lock order), so that marking it final and
+    an edit never interleave."""
+    plan = ActionPlan.objects.select_for_update().filter(delegation=delegation).first()
+    _ensure(permissions.can_edit_plan(delegation, plan=plan))
 
 
 def plan_get_or_create(*, delegation):
@@ -681,8 +685,9 @@ def _drafts(answer, delegation):
 
 @transaction.atomic
 def plan_set_status(*, delegation, status, user):
-    """Mark the plan final (the PDFs lose their DRAFT mark) or back to draft."""
-    _ensure_plan_writable(delegation)
+    """Mark the plan final (the PDFs lose their DRAFT mark; its items can no longer be
+    written) or back to draft."""
+    _ensure(permissions.can_change_plan_status(delegation))
     plan = ActionPlan.objects.select_for_update().get(
         pk=plan_get_or_create(delegation=delegation).pk
     )

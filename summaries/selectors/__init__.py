@@ -132,7 +132,7 @@ class PlanItems:
 
     @property
     def is_final(self):
-        return self.plan is not None and self.plan.status == ActionPlan.Status.FINAL
+        return self.plan is not None and self.plan.is_final
 
 
 def plan_items(*, delegation):

@@ -109,7 +109,7 @@ def plan_page(request, workshop, delegation, bound=None, conflicts=None):
             ],
             "new_action": form_for("action"),
             "new_ta": form_for("ta"),
-            "write": permissions.can_edit_plan(access.delegation, access=access),
+            "write": permissions.can_edit_plan(access.delegation, plan=items.plan, access=access),
         },
     )
 
@@ -314,6 +314,10 @@ def plan_item_history(request, workshop, delegation, kind, pk):
                 fallbacks=(access.delegation.workshop.default_language,),
                 long_fields=services.long_fields(model),
             ),
-            "write": permissions.can_edit_plan(access.delegation, access=access),
+            "write": permissions.can_edit_plan(
+                access.delegation,
+                plan=ActionPlan.objects.filter(delegation=access.delegation).first(),
+                access=access,
+            ),
         },
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from delegations import permissions
 from delegations.permissions import DelegationAccess
 from sessions.models import Session
-from summaries.models import Summary
+from summaries.models import ActionPlan, Summary
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +149,10 @@ def test_a_submitted_summary_may_be_reopened_while_the_session_is_open(summary):
 
 
 def test_a_plan_without_an_action_planning_session_stays_editable(delegation_a):
-    assert bool(permissions.can_edit_plan(delegation_a, access=member(delegation_a))) is True
+    assert (
+        bool(permissions.can_edit_plan(delegation_a, plan=None, access=member(delegation_a)))
+        is True
+    )
 
 
 def test_a_plan_follows_its_action_planning_session(workshop, delegation_a):
@@ -157,9 +160,22 @@ def test_a_plan_follows_its_action_planning_session(workshop, delegation_a):
         workshop=workshop, code="D3", kind=Session.Kind.ACTION_PLANNING,
         status=Session.Status.CLOSED,
     )  # fmt: skip
-    decision = permissions.can_edit_plan(delegation_a)
+    decision = permissions.can_edit_plan(delegation_a, plan=None)
     assert (decision.code, decision.reason) == ("closed", "This session is closed.")
 
 
 def test_a_reader_may_not_edit_a_plan(delegation_a):
-    assert permissions.can_edit_plan(delegation_a, access=reader(delegation_a)).code == "read_only"
+    decision = permissions.can_edit_plan(delegation_a, plan=None, access=reader(delegation_a))
+    assert decision.code == "read_only"
+
+
+def test_a_final_plan_is_read_only_until_back_to_draft(delegation_a):
+    plan = ActionPlan(delegation=delegation_a, status=ActionPlan.Status.FINAL)
+    decision = permissions.can_edit_plan(delegation_a, plan=plan, access=member(delegation_a))
+    assert (decision.code, decision.reason) == (
+        "final",
+        "This plan is final. Put it back to draft to edit it.",
+    )
+    assert bool(permissions.can_change_plan_status(delegation_a)) is True
+    plan.status = ActionPlan.Status.DRAFT
+    assert bool(permissions.can_edit_plan(delegation_a, plan=plan)) is True

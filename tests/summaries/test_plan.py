@@ -316,3 +316,36 @@ def test_plan_page_shows_the_day3_guidance_and_time_box(client, workshop, delega
         headers={"accept": "application/json"},
     )
     assert started.status_code == 200 and started.json()["started_at"]
+
+
+def test_a_final_plan_refuses_every_item_write_until_back_to_draft(client, delegation_a, member_a):
+    item = services.plan_item_create(
+        delegation=delegation_a, kind="action", data={"title": "A"}, user=member_a
+    )
+    services.plan_set_status(delegation=delegation_a, status="final", user=member_a)
+    writes = [
+        lambda: services.plan_item_update(
+            item=item, data={"title": "B"}, base_version=1, user=member_a
+        ),
+        lambda: services.plan_item_remove(item=item, base_version=1, user=member_a),
+        lambda: services.plan_item_create(
+            delegation=delegation_a, kind="ta", data={"title": "T"}, user=member_a
+        ),
+        lambda: services.plan_prefill(delegation=delegation_a, user=member_a),
+    ]
+    for write in writes:
+        with pytest.raises(services.WritingClosed, match="This plan is final"):
+            write()
+    client.force_login(member_a)
+    response = client.post(
+        plan_url("plan_item_save", delegation_a, kind="action", pk=item.pk),
+        {"title": "B", "start_month": 1, "end_month": 24, "currency": "USD", "version": 1},
+        headers={"accept": "application/json"},
+    )
+    assert (response.status_code, response.json()["closed"]) == (403, True)
+    page = client.get(delegation_a.get_plan_url()).text
+    assert "This plan is final. Put it back to draft to edit it." in page
+    assert "Back to draft" in page and 'id="prefill"' not in page
+    services.plan_set_status(delegation=delegation_a, status="draft", user=member_a)
+    services.plan_item_update(item=item, data={"title": "B"}, base_version=1, user=member_a)
+    assert ActionItem.objects.get().title == "B"
