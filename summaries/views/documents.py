@@ -42,6 +42,17 @@ def summary_pdf(request, workshop, delegation, session):
     access = permissions.delegation_access(request.user, workshop, delegation)
     workshop = access.delegation.workshop
     session = permissions.session_for(request.user, workshop, session, as_member=True)
+    if session.kind == session.Kind.ACTION_PLANNING:  # its document is the plan's
+        url = reverse(
+            "summaries:document",
+            kwargs={
+                "workshop": workshop.slug,
+                "delegation": access.delegation.slug,
+                "kind": RenderedDocument.Kind.ACTION_PLAN,
+            },
+        )
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
     url = reverse(
         "summaries:summary_pdf",
         kwargs={

@@ -349,3 +349,24 @@ def test_a_final_plan_refuses_every_item_write_until_back_to_draft(client, deleg
     services.plan_set_status(delegation=delegation_a, status="draft", user=member_a)
     services.plan_item_update(item=item, data={"title": "B"}, base_version=1, user=member_a)
     assert ActionItem.objects.get().title == "B"
+
+
+def test_the_plan_session_row_and_pdf_lead_to_the_plan(client, workshop, delegation_a, member_a):
+    day3 = Session.objects.create(
+        workshop=workshop, code="D3", title="Day 3", kind="action_planning", status="open"
+    )
+    client.force_login(member_a)
+    page = client.get(delegation_a.get_absolute_url()).text
+    plan_pdf = reverse(
+        "summaries:document",
+        kwargs={"workshop": workshop.slug, "delegation": delegation_a.slug, "kind": "action_plan"},
+    )
+    [row] = [row for row in page.split("<tr>") if "D3. Day 3" in row]
+    assert delegation_a.get_plan_url() in row and plan_pdf in row
+    summary_pdf = reverse(
+        "summaries:summary_pdf",
+        kwargs={"workshop": workshop.slug, "delegation": delegation_a.slug, "session": day3.code},
+    )
+    response = client.get(summary_pdf + "?lang=en")
+    assert (response.status_code, response["Location"]) == (302, plan_pdf + "?lang=en")
+    assert not day3.summaries.exists()  # a download writes no summary
