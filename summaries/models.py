@@ -68,6 +68,17 @@ class Summary(PreparedSaves, models.Model):
     timer_started_at = models.DateTimeField(_("timer started at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    # The last save of the details (participants, rapporteur): a delegation's edit, which
+    # ``updated_at`` is not (a submit or a countdown started changes it too).
+    details_saved_at = models.DateTimeField(_("details last saved"), null=True, blank=True)
+    details_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("details last saved by"),
+    )
     history = _history()
 
     class Meta:

@@ -343,8 +343,15 @@ def summary_details_save(*, summary, participants, rapporteur, base_version, use
         base_version=base_version,
         mine={"participants": participants, "rapporteur": rapporteur},
         long_fields=("participants",),
-        save=lambda summary: (summary.full_clean(), summary.save()),
+        save=lambda summary: _details_save(summary, user),
     )
+
+
+def _details_save(summary, user):
+    summary.details_saved_at = timezone.now()
+    summary.details_saved_by = user
+    summary.full_clean()
+    summary.save()
 
 
 @transaction.atomic

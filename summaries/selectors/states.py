@@ -53,8 +53,9 @@ def _summary_state(session, summary):
     # Written: a text, or a structured answer (options, shares, milestones) in ``data``.
     written = [answer for answer in answers if answer.text.strip() or answer.data]
     edits = [(a.edited_at, a.edited_by.get_username() if a.edited_by else "") for a in answers]
-    if summary is not None and summary.version > 1:  # participants or rapporteur saved
-        edits.append((summary.updated_at, ""))
+    if summary is not None and summary.details_saved_at is not None:
+        saved_by = summary.details_saved_by
+        edits.append((summary.details_saved_at, saved_by.get_username() if saved_by else ""))
     last_at, last_by = max(edits, key=lambda edit: edit[0], default=(None, ""))
     if summary is None or (not written and summary.version == 1):
         state = "not_started"
@@ -107,7 +108,9 @@ def work_states(*, delegations, sessions):
         (summary.delegation_id, summary.session_id): summary
         for summary in Summary.objects.filter(
             session__in=[s.pk for s in group], delegation__in=delegation_ids
-        ).prefetch_related(
+        )
+        .select_related("details_saved_by")
+        .prefetch_related(
             Prefetch(
                 "answers",
                 queryset=Answer.objects.only(

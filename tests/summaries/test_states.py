@@ -61,6 +61,25 @@ def test_last_edit_is_the_latest_answer_and_who_saved_it(delegation_a, session, 
     assert (state.last_edit_at, state.last_edit_by) == (answer.edited_at, member_a.username)
 
 
+def test_details_saved_last_name_who_saved_them_and_a_submit_is_no_edit(
+    delegation_a, session, member_a
+):
+    answer = services.answer_save(
+        delegation=delegation_a,
+        question=session.questions.get(number=2),
+        data=services.AnswerInput(text="Texte", discussed=True, language="fr", base_version=0),
+        user=member_a,
+    )
+    summary = services.summary_details_save(
+        summary=answer.summary, participants="Awa", rapporteur="", base_version=1, user=member_a
+    )
+    [state] = delegation_states(delegation=delegation_a, sessions=[session])
+    assert (state.last_edit_at, state.last_edit_by) == (summary.details_saved_at, "alice")
+    services.summary_submit(summary=summary, user=member_a)
+    [state] = delegation_states(delegation=delegation_a, sessions=[session])
+    assert (state.state, state.last_edit_at) == ("submitted", summary.details_saved_at)
+
+
 def test_workshop_and_delegation_pages_show_a_final_plan_as_final(
     client, delegation_a, day3, member_a, session
 ):
