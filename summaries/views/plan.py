@@ -42,13 +42,16 @@ def _plan_item(request, workshop, delegation, kind, pk):
 def _item_json(item, form_class):
     form = form_class(instance=item, delegation=item.delegation)
     values = form_values(form)
-    return unit_json(
+    body = unit_json(
         {name: values[name] for name in form._meta.fields},
         version=item.version,
         saved_at=item.updated_at,
         saved_by=item.edited_by,
         merged_from=getattr(item, "merged_from", ()),
     )
+    if item.removed_at is not None:  # removed on another laptop: the page says so
+        body["removed"] = True
+    return body
 
 
 @login_required

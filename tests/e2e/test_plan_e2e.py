@@ -49,6 +49,7 @@ def test_different_fields_of_one_action_are_both_kept_without_a_dialog(two_lapto
     expect(state(first, item)).to_have_text(re.compile("Saved at"))
     field(second, item, "responsible").fill("District team")
     expect(state(second, item)).to_have_text(re.compile("merged with changes from another laptop"))
+    expect(state(second, item)).to_contain_text("Milestone")  # which field came from there
     expect(second.locator(f"#action-{item.pk} [data-role=conflict]")).to_be_hidden()
     expect(field(second, item, "milestone")).to_have_value("Law voted")
     item.refresh_from_db()
@@ -144,6 +145,16 @@ def test_a_field_typed_while_a_stale_save_is_on_its_way_is_never_overwritten(two
     expect(state(second, item)).to_have_text(re.compile("Saved at"))
     item.refresh_from_db()
     assert (item.start_month, item.estimated_cost) == (9, 222)  # what the person chose
+
+
+def test_typing_into_an_item_removed_on_the_other_laptop_says_so(two_laptops, item):
+    first, second = two_laptops
+    first.locator(f"#action-{item.pk}").get_by_role("button", name="Remove").click()
+    expect(first.locator("#removed")).to_be_visible()
+    field(second, item, "partners").fill("Gavi")
+    expect(state(second, item)).to_contain_text("removed from the plan on another laptop")
+    item.refresh_from_db()
+    assert (item.partners, item.removed_at is not None) == ("Gavi", True)  # kept with it
 
 
 def test_remove_then_undo_puts_the_action_back(login_context, live_server, member_a, item):

@@ -290,7 +290,10 @@ export class Unit {
     // What the server holds now: what was sent, with the merged fields as shown.
     const held = { ...sent };
     for (const name of merged) held[name] = now[name];
-    const note = merged.length ? " — " + this.msg.msgMerged : "";
+    // Which fields came from the other laptop, by their labels on this page.
+    const from = data.merged_from || [];
+    let note = from.length ? ` — ${this.msg.msgMerged}: ${from.map((name) => this.controls.label(name)).join(", ")}` : "";
+    if (data.removed) note += ` — ${this.msg.msgRemovedElsewhere}`;
     if (same(now, held) && this.state === State.SAVING) {
       // Only copies that still hold exactly what this tab wrote, now confirmed, go.
       this.page.drafts.confirm(this.key, written, this.lastSeq, this.adopted);
