@@ -6,7 +6,7 @@
 
 import { Drafts } from "./drafts.js";
 import { Protocol } from "./protocol.js";
-import { Unit } from "./unit.js";
+import { State, Unit } from "./unit.js";
 
 function banners() {
   const find = (name) => document.querySelector(`[data-banner=${name}]`);
@@ -80,6 +80,14 @@ function start(root) {
     }
   });
   window.addEventListener("offline", () => page.banners.offline(true));
+  // Back on this tab (after signing in again in another one): try the signed-out units
+  // now rather than at their next retry.
+  const retrySignedOut = () => {
+    if (document.visibilityState !== "visible") return;
+    for (const unit of units) if (unit.state === State.SIGNED_OUT) unit.saveSoon(0);
+  };
+  window.addEventListener("focus", retrySignedOut);
+  document.addEventListener("visibilitychange", retrySignedOut);
   window.addEventListener("beforeunload", (event) => {
     if (units.some((unit) => unit.unsaved)) {
       event.preventDefault();

@@ -67,9 +67,15 @@ const UNSAVED = new Set([
 /** States in which a save is due as soon as it can go (a blur, the network back). */
 const DUE = new Set([State.DIRTY, State.RETRYING, State.OFFLINE, State.SIGNED_OUT, State.REFUSED, State.OVER_LIMIT]);
 
-export function hhmm(iso) {
+/** The time of `iso` as the page writes times: in the workshop's time zone. */
+export function hhmm(iso, timeZone) {
   const d = iso ? new Date(iso) : new Date();
-  return d.toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
+  const options = { hour: "2-digit", minute: "2-digit" };
+  try {
+    return d.toLocaleTimeString(document.documentElement.lang || undefined, { ...options, timeZone: timeZone || undefined });
+  } catch {
+    return d.toLocaleTimeString(document.documentElement.lang || undefined, options); // a zone the browser lacks
+  }
 }
 
 export class Unit {
@@ -302,7 +308,7 @@ export class Unit {
         this.controls.set(data.values);
         this.refresh();
       }
-      this.on("confirmed", hhmm(data.saved_at) + note);
+      this.on("confirmed", hhmm(data.saved_at, this.msg.timeZone) + note);
       this.showSaved(data);
     } else {
       const over = data.merged_from && data.values ? this.typedOver(data.values, data.merged_from, sent) : {};
@@ -356,7 +362,7 @@ export class Unit {
     }
     clearTimeout(this.timer); // a save typed before the conflict waits for the person
     this.on("conflict");
-    const by = current.saved_by ? "(" + current.saved_by + (current.saved_at ? ", " + hhmm(current.saved_at) : "") + ")" : "";
+    const by = current.saved_by ? "(" + current.saved_by + (current.saved_at ? ", " + hhmm(current.saved_at, this.msg.timeZone) : "") + ")" : "";
     this.merge.show(conflicts, by);
     this.keep(true);
   }
