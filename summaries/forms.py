@@ -29,7 +29,7 @@ def clean_typed_text(value, *, max_length, label):
         raise ValidationError(
             _(
                 "%(label)s is too long: %(length)s characters, the limit is %(limit)s. "
-                "Your text is kept in this browser; shorten it and it will be saved."
+                "Nothing was cut: your text is still in the box. Shorten it to save it."
             ),
             code="too_long",
             params={
