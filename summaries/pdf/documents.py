@@ -22,6 +22,7 @@ from sessions.i18n import Localized, localized
 from sessions.models import GuidanceQuestion, Session
 
 from ..models import PLAN_HORIZON_MONTHS, ActionItem, ActionPlan, Answer, TARequest
+from ..selectors.states import plan_state
 from . import labels
 from .labels import money
 
@@ -217,11 +218,15 @@ class PlanDocument:
     delegation_language: str
     generated_at: dt.datetime  # aware, in the workshop's time zone
     time_zone: str
-    is_draft: bool
+    state: str  # the plan's state, as every page shows it (summaries.selectors.states)
     sessions: tuple[SessionEntry, ...]
     actions: tuple[ActionEntry, ...]
     ta_requests: tuple[TARequestEntry, ...]
     horizon_months: int = PLAN_HORIZON_MONTHS
+
+    @property
+    def is_draft(self):
+        return self.state != "final"
 
     @property
     def delegation_kind_label(self):
@@ -329,11 +334,12 @@ def plan_documents(delegations, *, language=None, now=None):
         check_language(delegation.workshop, language or delegation.language)
     # Rows of many delegations, each list in its order, grouped below; ordered without
     # the models' "delegation" first, which joins the delegation and its workshop.
-    plans = dict(
-        ActionPlan.objects.filter(delegation__in=ids)
+    plans = {
+        plan.delegation_id: plan
+        for plan in ActionPlan.objects.filter(delegation__in=ids)
         .order_by()
-        .values_list("delegation_id", "status")
-    )
+        .only("delegation_id", "status")
+    }
     answers = list(
         Answer.objects.filter(summary__delegation__in=ids)
         .filter(Q(discussed=True) | ~Q(text="") | ~Q(data={}))
@@ -367,7 +373,15 @@ def plan_documents(delegations, *, language=None, now=None):
         delegation.pk: _plan_document(
             delegation,
             language or delegation.language,
-            is_draft=plans.get(delegation.pk) != ActionPlan.Status.FINAL,
+            state=plan_state(
+                None,
+                plans.get(delegation.pk),
+                [
+                    (kind, item.updated_at, "")
+                    for kind in ("actions", "ta_requests")
+                    for item in rows[delegation.pk][kind]
+                ],
+            ).state,
             sources=sources,
             now=now,
             **rows[delegation.pk],
@@ -385,7 +399,7 @@ def check_language(workshop, language):
         )
 
 
-def _plan_document(delegation, language, *, is_draft, answers, actions, ta_requests, sources, now):
+def _plan_document(delegation, language, *, state, answers, actions, ta_requests, sources, now):
     """One delegation's :class:`PlanDocument` from its rows (no query)."""
     workshop = delegation.workshop
     fallbacks = (workshop.default_language,)
@@ -462,7 +476,7 @@ def _plan_document(delegation, language, *, is_draft, answers, actions, ta_reque
             now or timezone.now(), zoneinfo.ZoneInfo(workshop.time_zone)
         ),
         time_zone=workshop.time_zone,
-        is_draft=is_draft,
+        state=state,
         sessions=tuple(
             SessionEntry(
                 code=summary.session.code,

@@ -95,3 +95,19 @@ def test_workshop_and_delegation_pages_show_a_final_plan_as_final(
         response = client.get(url)
         cells = {cell.session.code: cell.state for cell in response.context["cells"]}
         assert cells == {"V": "not_started", "D3": "final"}
+
+
+def test_the_plan_documents_state_is_the_one_every_page_shows(delegation_a, day3, member_a):
+    from summaries.pdf.documents import plan_document
+
+    def both():
+        [state] = delegation_states(delegation=delegation_a, sessions=[day3])
+        return state.state, plan_document(delegation=delegation_a).state
+
+    assert both() == ("not_started", "not_started")
+    services.plan_item_create(
+        delegation=delegation_a, kind="action", data={"title": "Budget"}, user=member_a
+    )
+    assert both() == ("draft", "draft")
+    services.plan_set_status(delegation=delegation_a, status="final", user=member_a)
+    assert both() == ("final", "final")
