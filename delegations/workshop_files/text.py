@@ -1,6 +1,8 @@
 """Workshop files as text: YAML (the default) and JSON, parsed strictly, written stably."""
 
 import json
+import re
+import sys
 
 import yaml
 
@@ -88,23 +90,36 @@ def file_format_for(name):
     return "json" if str(name).lower().endswith(".json") else "yaml"
 
 
+# What YAML's reader refuses and a word processor leaves in a text: C0 and C1 controls
+# but tab, line ends and NUL (refused with its line, as PostgreSQL would refuse it).
+# Word's manual line break and the form feed become a space (a raw line break would
+# change the YAML's structure); the rest goes, as ``sessions.text`` cleans typed text.
+_YAML_CONTROLS = re.compile("[\x01-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_YAML_BREAKS = re.compile("[\x0b\x0c]")
+
+
 def workshop_file_parse(*, text, fmt="yaml"):
     """The data of a YAML or JSON text; ``WorkshopFileError`` naming the line on a syntax
     error. The size is checked first, and the parsers refuse what would take
-    unbounded time or memory (YAML aliases, deep nesting)."""
+    unbounded time or memory (YAML aliases, deep nesting). A byte-order mark (Windows
+    Notepad's UTF-8) is dropped; control characters inside texts are accepted here
+    and cleaned with every other text (``schema``)."""
     if len(text) > MAX_TEXT_CHARS:
         raise WorkshopFileError(
             [f"the file has {len(text)} characters; at most {MAX_TEXT_CHARS} are accepted"]
         )
+    text = text.removeprefix("\ufeff")
     if fmt == "json":
         try:
-            return json.loads(text, object_pairs_hook=_json_mapping)
+            # strict=False: a control character inside a string is read, then cleaned.
+            return json.loads(text, object_pairs_hook=_json_mapping, strict=False)
         except json.JSONDecodeError as exc:
             raise WorkshopFileError([f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from None
         except ValueError as exc:
-            raise WorkshopFileError([str(exc)]) from None
+            raise WorkshopFileError([_value_problem(exc)]) from None
         except RecursionError:
             raise WorkshopFileError([f"nested more than {MAX_DEPTH} levels deep"]) from None
+    text = _YAML_CONTROLS.sub("", _YAML_BREAKS.sub(" ", text))
     try:
         return yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
@@ -115,6 +130,15 @@ def workshop_file_parse(*, text, fmt="yaml"):
         raise WorkshopFileError([problem]) from None
     except yaml.YAMLError as exc:
         raise WorkshopFileError([f"not valid YAML: {exc}"]) from None
+    except ValueError as exc:
+        raise WorkshopFileError([_value_problem(exc)]) from None
+
+
+def _value_problem(exc):
+    # Python refuses to read an integer of more than sys.get_int_max_str_digits() digits.
+    if "digits" in str(exc):
+        return f"a number has more than {sys.get_int_max_str_digits()} digits"
+    return str(exc)
 
 
 def _yaml_error_line(exc):

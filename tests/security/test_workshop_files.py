@@ -3,6 +3,7 @@ anything is written, whatever the parser."""
 
 import copy
 import json
+import sys
 
 import pytest
 import yaml
@@ -144,4 +145,29 @@ def test_dropping_a_language_a_delegation_writes_in_is_refused(db, regional_data
         f"workshop.languages: delegation {slug!r} writes in 'fr', which would no longer be "
         "a language of the workshop"
         for slug in french
+    ]
+
+
+def test_a_byte_order_mark_and_raw_control_characters_are_read_then_cleaned(db):
+    yaml_text = "\ufeff" + REGIONAL_FILE.read_text(encoding="utf-8")
+    title = "Regional workshop on community health systems"
+    dirty = yaml_text.replace(title, "Regional\x0bworkshop\x01 on community\x1b health systems", 1)
+    assert dirty != yaml_text
+    data = workshop_file_parse(text=dirty)
+    assert data["workshop"]["title"]["en"] == "Regional workshop on community health systems"
+    as_json = json.dumps(yaml.safe_load(yaml_text.removeprefix("\ufeff")), ensure_ascii=False)
+    as_json = "\ufeff" + as_json.replace(
+        title, "Regional\x0bworkshop\x01 on community\x1b health systems", 1
+    )
+    data = workshop_file_parse(text=as_json, fmt="json")
+    workshop_import(data=data)
+    workshop = Workshop.objects.get(slug=data["workshop"]["slug"])
+    assert workshop.title_en == "Regional workshop on community health systems"
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_a_number_of_thousands_of_digits_is_refused_in_plain_words(db, fmt):
+    text = '{"format": 1, "workshop": {"start_date": ' + "9" * 5000 + "}}"
+    assert refusal(text=text, fmt=fmt) == [
+        f"a number has more than {sys.get_int_max_str_digits()} digits"
     ]
