@@ -409,3 +409,17 @@ def test_check_finds_english_on_a_page():
         ("Earlier versions", "Earlier versions"),
         ("Sign out", "Sign out"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "2 minutes"), ("vi", "2 phút"), ("th", "2 นาที")],
+)
+def test_the_boards_time_since_is_translated(language, expected):
+    # Django 6.1's own vi and th catalogues miss these strings; the portal's carry them.
+    from django.utils import translation
+    from django.utils.timesince import timesince
+
+    now = timezone.now()
+    with translation.override(language):
+        assert timesince(now - dt.timedelta(minutes=2), now) == expected

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.timesince import timesince
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext as _
 
 from delegations.models import Delegation
@@ -29,6 +29,17 @@ from ..exports import BarChart, ExportTable, ExportWorkbook
 from ..models import ActionItem, Answer, Summary, TARequest
 from .aggregates import figures_table, question_figures
 from .states import work_states
+
+# ``timesince`` (the board's "… ago"): Django 6.1's own vi and th catalogues hold only
+# older msgids of these, so the portal's catalogues carry them.
+_TIMESINCE_STRINGS = (
+    ngettext_lazy("%(num)d year", "%(num)d years", "num"),
+    ngettext_lazy("%(num)d month", "%(num)d months", "num"),
+    ngettext_lazy("%(num)d week", "%(num)d weeks", "num"),
+    ngettext_lazy("%(num)d day", "%(num)d days", "num"),
+    ngettext_lazy("%(num)d hour", "%(num)d hours", "num"),
+    ngettext_lazy("%(num)d minute", "%(num)d minutes", "num"),
+)
 
 
 @dataclass(frozen=True)
