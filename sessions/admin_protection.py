@@ -13,8 +13,10 @@ delegation work (:class:`KeepDelegationWorkAdmin`) refuse anyone but a superuser
 what would go and how many.
 
 "Delegation work" is any row the deletion would cascade to outside the app that owns
-the deleted object and the admin's own bookkeeping: found with the admin's own
-collector, so this module needs to know nothing about the apps above it.
+the deleted object and the admin's own bookkeeping, but for models that say they are
+none (``DELEGATION_WORK = False``: cached PDFs and bundles, made again from the work):
+found with the admin's own collector, so this module needs to know nothing about the
+apps above it.
 """
 
 from django.contrib.admin.utils import NestedObjects
@@ -44,7 +46,8 @@ def _work_models(objs):
     for model, instances in collector.data.items():
         meta = model._meta
         history = meta.model_name.startswith("historical")
-        if meta.app_label in BOOKKEEPING_APPS | {own_app} or history or not instances:
+        bookkeeping = meta.app_label in BOOKKEEPING_APPS | {own_app} or history
+        if bookkeeping or not getattr(model, "DELEGATION_WORK", True) or not instances:
             continue
         counts[model] = counts.get(model, 0) + len(instances)
     return counts

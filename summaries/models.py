@@ -402,6 +402,8 @@ class RenderedDocument(models.Model):
     Kept in the database, like all state, so any app server or worker can use it.
     """
 
+    DELEGATION_WORK = False  # made again from the delegations' work: no work of theirs
+
     class Kind(models.TextChoices):
         ACTION_PLAN = "action_plan", _("Action plan")
         TA_REQUESTS = "ta_requests", _("TA requests")
@@ -471,6 +473,8 @@ class RenderedDocument(models.Model):
 
 class Bundle(models.Model):
     """One run of "every PDF of a workshop as a ZIP", done in the background."""
+
+    DELEGATION_WORK = False  # made again from the delegations' work: no work of theirs
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -544,6 +548,8 @@ class Bundle(models.Model):
 class BundleChunk(models.Model):
     """One piece of a done bundle's ZIP, in order (``index`` from 0)."""
 
+    DELEGATION_WORK = False  # made again from the delegations' work: no work of theirs
+
     CHUNK_SIZE = 1024 * 1024
 
     bundle = models.ForeignKey(
@@ -568,6 +574,8 @@ class BundlePart(models.Model):
     """One delegation's share of a bundle, claimed by one worker at a time with a
     lease that the worker renews while it renders; an expired lease means the worker
     died and the part may be taken again."""
+
+    DELEGATION_WORK = False  # made again from the delegations' work: no work of theirs
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -157,3 +157,20 @@ def test_facilitator_delete_page_of_a_delegation_names_its_work(
     assert {"Summaries (1)", "Answers (1)"} <= lacking
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert Summary.objects.count() == 1
+
+
+def test_cached_pdfs_are_no_delegation_work(session, delegation_a):
+    from summaries.models import RenderedDocument
+
+    question = session.questions.get(number=2)
+    summary = Summary.objects.create(delegation=delegation_a, session=session)
+    RenderedDocument.objects.create(
+        delegation=delegation_a,
+        kind=RenderedDocument.Kind.SUMMARY,
+        session=session,
+        language="fr",
+        fingerprint="x" * 64,
+    )
+    assert delegation_work(question) == {}
+    assert delegation_work(session) == {"Summaries": 1}
+    assert summary.pk
