@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from delegations import permissions
 from delegations.permissions import delegation_for, workshop_for
+from sessions.i18n import content_language_name
 
 from .. import selectors, services
 from ..forms import PLAN_FORMS, form_values
@@ -93,6 +94,7 @@ def plan_page(request, workshop, delegation, bound=None, conflicts=None):
             "access": access,
             "items": items,
             "page": page,
+            "content_languages": [(c, content_language_name(c)) for c in workshop.language_codes],
             # Just removed (``?removed=action-12``): the page offers "Undo" for it at once.
             "just_removed": next(
                 (

@@ -370,3 +370,17 @@ def test_the_plan_session_row_and_pdf_lead_to_the_plan(client, workshop, delegat
     response = client.get(summary_pdf + "?lang=en")
     assert (response.status_code, response["Location"]) == (302, plan_pdf + "?lang=en")
     assert not day3.summaries.exists()  # a download writes no summary
+
+
+def test_the_plan_page_names_its_session_day_and_guidance_languages(
+    client, workshop, delegation_a, member_a
+):
+    Session.objects.create(
+        workshop=workshop, code="D3", title="Country plans", day=3, kind="action_planning",
+        status="open",
+    )  # fmt: skip
+    client.force_login(member_a)
+    page = client.get(delegation_a.get_plan_url()).text
+    heading = page[page.index('id="plan-session"') :][:400]
+    assert "D3. Country plans" in heading and "Day 3" in heading
+    assert "Guidance in:" in page
