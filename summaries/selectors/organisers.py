@@ -85,6 +85,7 @@ class BoardCell:
     words: int
     last_saved: dt.datetime | None
     seconds_ago: int | None
+    last_saved_by: str = ""  # who saved last, as on the delegation page
 
     @property
     def saved_ago(self):
@@ -184,6 +185,7 @@ def progress_board(*, workshop, filters=DelegationFilters(), now=None):
             words=state.words,
             last_saved=last_saved,
             seconds_ago=max(int((now - last_saved).total_seconds()), 0) if last_saved else None,
+            last_saved_by=state.last_edit_by,
         )
 
     return Board(

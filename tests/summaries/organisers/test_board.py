@@ -72,6 +72,7 @@ def test_board_last_saved_is_latest_answer(progress, workshop, delegation_a):
     board = progress_board(workshop=workshop, now=latest.edited_at + dt.timedelta(minutes=3))
     cell = next(row.cells[0] for row in board.rows if row.delegation == delegation_a)
     assert (cell.last_saved, cell.saved_ago) == (latest.edited_at, "3\xa0minutes")
+    assert cell.last_saved_by == latest.edited_by.get_username()  # as the delegation page
 
 
 def test_board_last_saved_within_a_minute_is_just_now(progress, workshop, delegation_a):
@@ -91,6 +92,7 @@ def test_board_page_shows_cell_state(client, organiser, progress):
     response = client.get(board_url())
     assert 'data-state="draft"' in row_html(response, "senegal")
     assert "2/5 answered" in row_html(response, "senegal")
+    assert '<span data-role="saved-by">alice</span>' in row_html(response, "senegal")
     assert "Submitted" in row_html(response, "ghana")
     assert "Not started" in row_html(response, "nong-bua")
 
