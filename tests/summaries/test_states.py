@@ -95,6 +95,8 @@ def test_workshop_and_delegation_pages_show_a_final_plan_as_final(
         response = client.get(url)
         cells = {cell.session.code: cell.state for cell in response.context["cells"]}
         assert cells == {"V": "not_started", "D3": "final"}
+        [d3] = [row for row in response.text.split("<tr>") if "D3" in row and "Final" in row]
+        assert "· alice" in d3  # last edit by whom, from the same state
 
 
 def test_the_plan_documents_state_is_the_one_every_page_shows(delegation_a, day3, member_a):
