@@ -85,8 +85,9 @@ _iterators = threading.local()
 
 
 def _iterator(kind, language):
-    """A break iterator (``"word"`` or ``"character"``) for ``language``, one per
-    thread: ICU's iterators hold the text they walk and must not be shared."""
+    """A break iterator (``"word"``, ``"sentence"`` or ``"character"``) for
+    ``language``, one per thread: ICU's iterators hold the text they walk and must not
+    be shared."""
     import icu
 
     cache = _iterators.__dict__.setdefault("cache", {})
@@ -94,6 +95,10 @@ def _iterator(kind, language):
     if key not in cache:
         if kind == "word":
             cache[key] = icu.RuleBasedBreakIterator(_word_rules(language))
+        elif kind == "sentence":
+            # With the locale's abbreviations ("M. Diallo" is one French sentence).
+            locale = icu.Locale(f"{language or 'en'}@ss=standard")
+            cache[key] = icu.BreakIterator.createSentenceInstance(locale)
         else:
             cache[key] = icu.BreakIterator.createCharacterInstance(icu.Locale(language or "en"))
     return cache[key]
@@ -127,6 +132,22 @@ def _words(text, language):
         for start, end, status in _segments(text, "word", language)
         if status >= _WORD_LIKE
     ]
+
+
+def sentence_spans(text, language=""):
+    """``(start, end)`` of each sentence of ``text`` by ICU's sentence boundaries, its
+    trailing spaces and line break included; the spans cover the whole text. A line
+    break ends a sentence, so each line of a list is one; Thai, written without full
+    stops, has a sentence per line."""
+    if not text:
+        return []
+    return [(start, end) for start, end, _status in _segments(text, "sentence", language)]
+
+
+def split_segments(text, language=""):
+    """``text`` cut at ICU's word boundaries, spaces and punctuation included: the
+    pieces joined give ``text`` back (what a word-level diff compares)."""
+    return [text[start:end] for start, end, _status in _segments(text or "", "word", language)]
 
 
 def split_words(text, language=""):

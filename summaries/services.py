@@ -23,7 +23,7 @@ from sessions.i18n import localized
 from sessions.models import GuidanceQuestion
 from workshop_portal.prepared import PreparedQuery
 
-from .merge import three_way
+from .merge import merge_reason, three_way
 from .models import PLAN_HORIZON_MONTHS, ActionItem, ActionPlan, Answer, Summary, TARequest
 
 
@@ -122,6 +122,7 @@ def _versioned_values(row, *, base_version, mine, long_fields, fields=None):
         theirs=theirs,
         long_fields=long_fields,
         set_fields=fields.set_fields,
+        language=mine.get("language") or getattr(row, "language", ""),
     )
     if not merge.clean:
         raise StaleEdit(row, merge)
@@ -142,6 +143,9 @@ def _versioned_write(row, *, base_version, mine, long_fields, save, fields=None)
             row, base_version=base_version, mine=mine, long_fields=long_fields, fields=fields
         )
         mine, merged_from = merge.values, merge.from_theirs
+        # The history says which version this save was typed on: what came from it is
+        # its difference with the version before, the rest came from the other laptop.
+        row._change_reason = merge_reason(base_version)
     row.merged_from = merged_from
     current = fields.read(row)
     if all(current.get(name) == value for name, value in mine.items()) and (

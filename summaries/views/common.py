@@ -1,5 +1,6 @@
 """Helpers shared by the delegation views."""
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..exports import attachment_disposition
 from ..forms import form_values
+from ..merge import conflict_highlights
 
 
 def json_login_required(view):
@@ -64,7 +66,9 @@ def unit_json(
 def stale_refusal(current, merge=None):
     """409 for a save based on an old version that could not be merged: what the
     server holds now (``current``, the unit's JSON), and, field by field, both values
-    where the two saves conflict and every other field already merged."""
+    where the two saves conflict and every other field already merged; for a long
+    text, ``sentences`` gives both texts as ``[piece, marked]`` parts, the sentence
+    both laptops changed marked."""
     return JsonResponse(
         {
             "error": _(
@@ -74,6 +78,7 @@ def stale_refusal(current, merge=None):
             "current": current,
             "conflicts": merge.conflicts if merge else {},
             "merged": merge.values if merge else {},
+            "sentences": conflict_highlights(merge),
         },
         status=409,
     )
@@ -99,21 +104,39 @@ def file_response(output):
     )
 
 
-def conflicting_fields(form, current_form):
-    """``(label, value)`` of each field the server holds (``current_form``) differently
-    from what was posted (``form``), for the page without JavaScript to show beside the
-    posted text; a structured answer's own fields (options, shares, milestones) as one
-    entry, the saved answer as it reads."""
+@dataclass(frozen=True)
+class ConflictField:
+    """A field the server holds differently from what was posted, as the page without
+    JavaScript shows it: its ``label``, the saved ``value`` and, for a long text whose
+    same sentence both laptops changed, both texts as ``(piece, marked)`` parts."""
+
+    label: str
+    value: object
+    theirs: tuple = ()
+    mine: tuple = ()
+
+
+def conflicting_fields(form, current_form, merge=None):
+    """:class:`ConflictField` of each field the server holds (``current_form``)
+    differently from what was posted (``form``), for the page without JavaScript to
+    show beside the posted text; a structured answer's own fields (options, shares,
+    milestones) as one entry, the saved answer as it reads. ``merge`` (the refused
+    save's :class:`~summaries.merge.Merge`) marks the sentences both changed."""
     mine = form_values(form)
     theirs = form_values(current_form)
+    highlights = conflict_highlights(merge)
     differing = [name for name, value in theirs.items() if _text(value) != _text(mine.get(name))]
     shown = tuple(
-        (current_form[name].label, _shown(current_form.fields[name], theirs[name]))
+        ConflictField(
+            current_form[name].label,
+            _shown(current_form.fields[name], theirs[name]),
+            **{side: tuple(parts) for side, parts in highlights.get(name, {}).items()},
+        )
         for name in differing
         if name in current_form.fields
     )
     if any(name not in current_form.fields for name in differing):
-        shown += ((_("Answer"), current_form.as_text()),)
+        shown += (ConflictField(_("Answer"), current_form.as_text()),)
     return shown
 
 

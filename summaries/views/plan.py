@@ -165,7 +165,7 @@ def plan_item_save(request, workshop, delegation, kind, pk):
             # Without JavaScript the form comes back with the posted text, now based on
             # the current version, so that saving it again is a deliberate choice.
             conflict = conflicting_fields(
-                form, form_class(instance=exc.current, delegation=access.delegation)
+                form, form_class(instance=exc.current, delegation=access.delegation), exc.merge
             )
             posted = request.POST.copy()
             posted["version"] = exc.current.version

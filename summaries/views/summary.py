@@ -325,7 +325,7 @@ def _save_posted_summary(request, page, *, readonly):
                     version = exc.current.version if exc.current else 0
                     if exc.current is not None:
                         stored[key] = exc.current.data
-                posted.conflicts[key] = conflicting_fields(form, current)
+                posted.conflicts[key] = conflicting_fields(form, current, exc.merge)
                 # The posted text comes back based on the current version: saving it
                 # again is a deliberate choice, made with both texts in view.
                 refused = request.POST.copy()
@@ -397,21 +397,13 @@ def answer_history(request, workshop, delegation, session, number):
     answer = get_object_or_404(
         Answer.objects.select_related("question"), summary__pk=summary.pk, question__number=number
     )
-    versions = answer.history.select_related("history_user").order_by("-version", "-history_id")
-    question = answer.question
-    structured = kinds.is_structured(question)
-    # A structured answer is shown as its rows read (chosen options, shares, milestones).
-    versions = [
-        (version, kinds.as_text(question, version.data) if structured else version.text)
-        for version in versions
-    ]
     return render(
         request,
         "summaries/answer_history.html",
         {
             "answer": answer,
             "summary": summary,
-            "versions": versions,
+            "versions": history.answer_versions(answer),
             "access": access,
             "write": permissions.can_write_summary(summary, access=access),
         },

@@ -212,8 +212,8 @@ def test_two_tabs_of_one_session_offline_keep_both_texts(
     expect(third.locator("#restored-banner")).to_be_visible()
     conflict = third.locator("#question-2 [data-role=conflict]")
     expect(conflict).to_be_visible()
-    expect(conflict.locator("[data-role=theirs]")).to_have_value("Second tab: the private sector")
-    expect(conflict.locator("[data-role=mine]")).to_have_value(
+    expect(conflict.locator("[data-role=theirs]")).to_have_text("Second tab: the private sector")
+    expect(conflict.locator("[data-role=mine]")).to_have_text(
         "First tab: the district budget line"
     )
     conflict.locator("[data-action=merge]").click()
@@ -260,8 +260,8 @@ def test_late_answer_leaves_another_tabs_newer_text(
     third.goto(url)
     expect(third.locator("#restored-banner")).to_be_visible()
     conflict = third.locator("#question-2 [data-role=conflict]")
-    expect(conflict.locator("[data-role=theirs]")).to_have_value("Older text from the first tab")
-    expect(conflict.locator("[data-role=mine]")).to_have_value("Newer text from the second tab")
+    expect(conflict.locator("[data-role=theirs]")).to_have_text("Older text from the first tab")
+    expect(conflict.locator("[data-role=mine]")).to_have_text("Newer text from the second tab")
 
 
 def test_second_tab_saves_but_never_removes_a_live_tabs_copy(

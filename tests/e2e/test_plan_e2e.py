@@ -78,10 +78,10 @@ def test_the_same_sentence_edited_twice_shows_both_texts_to_merge(two_laptops, i
     field(second, item, "description").fill(DESCRIPTION.replace("Cost", "Estimate"))
     conflict = second.locator(f"#action-{item.pk} [data-role=conflict]")
     expect(conflict).to_be_visible()
-    expect(conflict.locator("[data-role=theirs]")).to_have_value(
+    expect(conflict.locator("[data-role=theirs]")).to_have_text(
         DESCRIPTION.replace("Cost", "Price")
     )
-    expect(conflict.locator("[data-role=mine]")).to_have_value(
+    expect(conflict.locator("[data-role=mine]")).to_have_text(
         DESCRIPTION.replace("Cost", "Estimate")
     )
     conflict.locator("[data-action=merge]").click()

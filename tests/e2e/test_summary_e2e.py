@@ -92,8 +92,8 @@ def test_two_laptops_conflict_is_merged(
     second.fill("#id_q3-text", "Laptop two: private sector")
     conflict = second.locator("#question-3 [data-role=conflict]")
     expect(conflict).to_be_visible()
-    expect(conflict.locator("[data-role=theirs]")).to_have_value("Laptop one: domestic budget line")
-    expect(conflict.locator("[data-role=mine]")).to_have_value("Laptop two: private sector")
+    expect(conflict.locator("[data-role=theirs]")).to_have_text("Laptop one: domestic budget line")
+    expect(conflict.locator("[data-role=mine]")).to_have_text("Laptop two: private sector")
     conflict.locator("[data-action=merge]").click()
     second.fill("#id_q3-text", "Merged: domestic budget line and private sector")
     conflict.locator("[data-action=save-merged]").click()
@@ -105,6 +105,41 @@ def test_two_laptops_conflict_is_merged(
         "Laptop one: domestic budget line",
         "Merged: domestic budget line and private sector",
     ]
+
+
+def test_two_laptops_changing_one_sentence_see_both_sentences_marked(
+    login_context, live_server, member_a, delegation_a, session
+):
+    base = (
+        "Community health workers are paid through county budgets since 2023.\n"
+        "Supervision is done by the sub-county teams."
+    )
+    answer_save(
+        delegation=delegation_a,
+        question=session.questions.get(number=3),
+        data=AnswerInput(text=base, discussed=True, language="en", base_version=0),
+        user=member_a,
+    )
+    url = page_url(live_server, delegation_a, session)
+    first = login_context(member_a).new_page()
+    second = login_context(member_a).new_page()
+    first.goto(url)
+    second.goto(url)
+    first.fill("#id_q3-text", base.replace("budgets since", "budgets and donor grants since"))
+    expect(first.locator("#question-3 [data-role=state]")).to_have_text(re.compile("Saved at"))
+    second.fill("#id_q3-text", base.replace("through county budgets", "by the national treasury"))
+    conflict = second.locator("#question-3 [data-role=conflict]")
+    expect(conflict).to_be_visible()
+    # The sentence both changed is marked in each text; the other line is not.
+    expect(conflict.locator("[data-role=theirs] mark")).to_have_text(
+        "Community health workers are paid through county budgets and donor grants since 2023."
+    )
+    expect(conflict.locator("[data-role=mine] mark")).to_have_text(
+        "Community health workers are paid by the national treasury since 2023."
+    )
+    expect(conflict.locator("[data-role=sentence-note]")).to_be_visible()
+    # Nothing was stored that neither laptop wrote.
+    assert "national treasury and donor grants" not in answer_text(3)
 
 
 @pytest.mark.parametrize(
@@ -141,7 +176,7 @@ def test_closed_session_is_read_only_and_refused(
     page.reload()
     expect(page.locator("#readonly-reason")).to_contain_text("This session is closed.")
     # The refused text is still offered back, beside what the server holds.
-    expect(page.locator("#question-1 [data-role=mine]")).to_have_value(
+    expect(page.locator("#question-1 [data-role=mine]")).to_have_text(
         "Written after the session closed"
     )
 

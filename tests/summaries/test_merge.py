@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from summaries import services
-from summaries.merge import merge_text, three_way
+from summaries.merge import conflict_highlights, merge_text, three_way
 from summaries.models import ActionItem, Answer
 
 BASE = "Domestic budget is small.\n\nDonors fund most community health workers."
@@ -186,3 +186,139 @@ def test_stale_details_merge_participants_and_rapporteur(delegation_a, session, 
         "Moussa",
         ("participants",),
     )
+
+
+# --- nothing invented: two edits in one sentence are a conflict ---------------------
+
+KENYA_BASE = (
+    "Community health workers are paid through county budgets since 2023.\n"
+    "Supervision is done by the sub-county teams."
+)
+KENYA_A = KENYA_BASE.replace("county budgets since", "county budgets and donor grants since")
+KENYA_B = KENYA_BASE.replace("paid through county budgets", "paid by the national treasury")
+
+
+def test_two_edits_in_one_sentence_are_not_merged_into_a_sentence_nobody_wrote():
+    # Character by character the edits do not overlap: the old merge wrote "paid by the
+    # national treasury and donor grants since 2023", which neither laptop said.
+    assert merge_text(KENYA_BASE, KENYA_B, KENYA_A) is None
+
+
+def test_two_edits_in_one_french_sentence_are_not_merged():
+    base = "Renforcer la coordination avec les collectivités territoriales."
+    mine = "Renforcer la coordination avec les maires."
+    theirs = "Renforcer la coordination avec les collectivités territoriales et les ONG."
+    assert merge_text(base, mine, theirs, language="fr") is None
+
+
+def test_edits_in_different_sentences_of_one_paragraph_merge():
+    base = "Budgets are small. Donors fund most workers. Supervision is weak."
+    mine = "Budgets are small but growing. Donors fund most workers. Supervision is weak."
+    theirs = "Budgets are small. Donors fund most workers. Supervision is weak in the north."
+    assert merge_text(base, mine, theirs) == (
+        "Budgets are small but growing. Donors fund most workers. Supervision is weak in the north."
+    )
+
+
+def test_a_sentence_added_after_one_the_other_laptop_edited_merges():
+    base = "Budgets are small."
+    mine = "Budgets are small but growing."
+    theirs = "Budgets are small. Donors fund most workers."
+    assert (
+        merge_text(base, mine, theirs) == "Budgets are small but growing. Donors fund most workers."
+    )
+
+
+def test_thai_edits_in_one_line_are_a_conflict():
+    # Thai has no full stops: a line is one sentence, so two edits in it never merge.
+    base = "ชุมชนเลือกการจัดการขยะและพื้นที่สาธารณะ"
+    mine = "ชุมชนเลือกการจัดการขยะอย่างยั่งยืนและพื้นที่สาธารณะ"
+    theirs = "ชุมชนเลือกการจัดการขยะและพื้นที่สาธารณะริมคลอง"
+    assert merge_text(base, mine, theirs, language="th") is None
+
+
+def test_the_conflict_marks_the_sentence_both_laptops_changed_in_each_text():
+    merge = three_way(
+        base={"text": KENYA_BASE}, mine={"text": KENYA_B}, theirs={"text": KENYA_A},
+        long_fields=("text",),
+    )  # fmt: skip
+    assert merge.conflicts == {"text": {"mine": KENYA_B, "theirs": KENYA_A}}
+    assert conflict_highlights(merge) == {
+        "text": {
+            "mine": [
+                ("Community health workers are paid by the national treasury since 2023.", True),
+                ("\nSupervision is done by the sub-county teams.", False),
+            ],
+            "theirs": [
+                (
+                    "Community health workers are paid through county budgets and donor grants "
+                    "since 2023.",
+                    True,
+                ),
+                ("\nSupervision is done by the sub-county teams.", False),
+            ],
+        }
+    }
+
+
+@pytestmark_db
+def test_same_sentence_stale_answer_is_refused_with_both_sentences_marked(
+    client, delegation_a, session, member_a
+):
+    save_answer(delegation_a, session, member_a, KENYA_BASE, 0)
+    save_answer(delegation_a, session, member_a, KENYA_A, 1)  # laptop A
+    client.force_login(member_a)
+    refused = client.post(
+        reverse(
+            "summaries:answer_save",
+            kwargs={"workshop": "regional", "delegation": delegation_a.slug, "session": "V",
+                    "number": 1},
+        ),
+        {"text": KENYA_B, "discussed": "on", "language": "en", "version": 1},
+        headers={"accept": "application/json"},
+    )  # fmt: skip
+    assert refused.status_code == 409
+    marked = {
+        side: [piece for piece, is_marked in parts if is_marked]
+        for side, parts in refused.json()["sentences"]["text"].items()
+    }
+    assert marked == {
+        "mine": ["Community health workers are paid by the national treasury since 2023."],
+        "theirs": [
+            "Community health workers are paid through county budgets and donor grants since 2023."
+        ],
+    }
+    assert Answer.objects.get().text == KENYA_A
+
+
+@pytestmark_db
+def test_same_sentence_plan_description_is_a_conflict(client, delegation_a, member_a, action):
+    client.force_login(member_a)
+    base = "Renforcer la coordination avec les collectivités territoriales."
+    post_item(client, delegation_a, action, 1, description=base)
+    post_item(client, delegation_a, action, 2, description=base[:-1] + " et les ONG.")
+    refused = post_item(
+        client, delegation_a, action, 2, description="Renforcer la coordination avec les maires."
+    )
+    assert refused.status_code == 409
+    assert set(refused.json()["conflicts"]) == {"description"}
+    assert ActionItem.objects.get().description == base[:-1] + " et les ONG."
+
+
+@pytestmark_db
+def test_an_automatic_merge_is_named_in_the_history(client, delegation_a, session, member_a):
+    save_answer(delegation_a, session, member_a, BASE, 0)
+    save_answer(delegation_a, session, member_a, THEIRS, 1)
+    save_answer(delegation_a, session, member_a, MINE, 1)  # merged: version 3
+    client.force_login(member_a)
+    page = client.get(
+        reverse(
+            "summaries:answer_history",
+            kwargs={"workshop": "regional", "delegation": delegation_a.slug, "session": "V",
+                    "number": 1},
+        )
+    )  # fmt: skip
+    content = page.content.decode()
+    assert "Merged automatically: saved from a laptop that had version 1. Version 2" in content
+    # What this laptop typed is the version's difference from version 2.
+    assert "<ins> but growing</ins>" in content

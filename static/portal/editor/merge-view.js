@@ -28,9 +28,12 @@ export class MergeView {
     return !this.pane.classList.contains("d-none");
   }
 
-  /** Show `conflicts` ({name: {mine, theirs}}); `by` says who saved theirs, and when. */
-  show(conflicts, by) {
+  /** Show `conflicts` ({name: {mine, theirs}}); `by` says who saved theirs, and when;
+   * `sentences` ({name: {mine, theirs}}, each a list of [piece, marked]) marks in a long
+   * text the sentence both laptops changed. */
+  show(conflicts, by, sentences = {}) {
     this.conflicts = conflicts;
+    this.sentences = sentences || {};
     this.render(by);
     this.note.textContent = this.note.dataset.default;
     this.actions.classList.remove("d-none");
@@ -41,6 +44,7 @@ export class MergeView {
   /** Read-only (the page can no longer save): what was typed here, to copy. */
   showUnsent(conflicts) {
     this.conflicts = conflicts;
+    this.sentences = {};
     this.render("");
     for (const button of this.pane.querySelectorAll("button")) button.classList.add("d-none");
     this.note.textContent = this.messages.msgUnsent;
@@ -64,12 +68,23 @@ export class MergeView {
       row.querySelector("[data-role=field-label]").textContent = this.controls.label(name);
       for (const by_ of row.querySelectorAll("[data-role=theirs-by]")) by_.textContent = by;
       for (const button of row.querySelectorAll("[data-action]")) button.dataset.name = name;
+      const marked = this.sentences[name];
+      if (long && marked) row.querySelector("[data-role=sentence-note]").classList.remove("d-none");
       for (const [role, value] of [["theirs", theirs], ["mine", mine]]) {
         const el = row.querySelector(`[data-role=${role}]`);
         if (long) {
-          el.id = `${unitId}-${name}-${role}`;
-          row.querySelector(`label[data-for=${role}]`).htmlFor = el.id;
-          el.value = value == null ? "" : String(value);
+          const label = row.querySelector(`[data-for=${role}]`);
+          label.id = `${unitId}-${name}-${role}-label`;
+          el.setAttribute("aria-labelledby", label.id);
+          const text = value == null ? "" : String(value);
+          // The server's parts are of the same texts; a text changed since shows whole.
+          const parts = marked && marked[role].map(([piece]) => piece).join("") === text ? marked[role] : [[text, false]];
+          el.replaceChildren(...parts.map(([piece, isMarked]) => {
+            if (!isMarked) return document.createTextNode(piece);
+            const mark = document.createElement("mark");
+            mark.textContent = piece;
+            return mark;
+          }));
         } else {
           el.textContent = this.controls.display(name, value, this.messages) || "—";
         }

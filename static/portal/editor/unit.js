@@ -350,10 +350,10 @@ export class Unit {
     }
     if (!Object.keys(conflicts).length) conflicts = differences(this.controls.values(), current.values || {});
     this.setVersion(current.version || 0);
-    this.conflict(conflicts, current);
+    this.conflict(conflicts, current, data.sentences);
   }
 
-  conflict(conflicts, current) {
+  conflict(conflicts, current, sentences = {}) {
     if (!this.merge || !Object.keys(conflicts).length) {
       // Nothing to choose between: save the editor's values on the current version.
       this.keep();
@@ -363,7 +363,7 @@ export class Unit {
     clearTimeout(this.timer); // a save typed before the conflict waits for the person
     this.on("conflict");
     const by = current.saved_by ? "(" + current.saved_by + (current.saved_at ? ", " + hhmm(current.saved_at, this.msg.timeZone) : "") + ")" : "";
-    this.merge.show(conflicts, by);
+    this.merge.show(conflicts, by, sentences);
     this.keep(true);
   }
 
