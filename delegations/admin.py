@@ -20,6 +20,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,7 @@ from sessions.admin_protection import KeepDelegationWorkAdmin
 from sessions.models import Workshop
 from sessions.services import _copied_values, sessions_duplicate
 
-from .access_sheet import access_sheet_file
+from .access_sheet import access_sheet_file, card_link_expires_at
 from .models import Delegation, Membership
 from .services import delegation_card_holders, delegation_cards_issue
 from .workshop_files import (
@@ -73,6 +74,8 @@ def access_cards_confirmation(request, model_admin, delegations, *, action=""):
     """The page that lists, before anything changes, every account that gets a new
     password (or is created) when ``delegations``' cards are printed."""
     delegations = list(delegations.select_related("workshop").order_by("workshop", "name", "pk"))
+    now = timezone.now()
+    ended = {d.workshop for d in delegations if card_link_expires_at(d.workshop) <= now}
     return TemplateResponse(
         request,
         "admin/delegations/access_cards.html",
@@ -83,6 +86,7 @@ def access_cards_confirmation(request, model_admin, delegations, *, action=""):
             "plan": [
                 (delegation, delegation_card_holders(delegation)) for delegation in delegations
             ],
+            "ended": ended,
             "action": action,
             "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if action else [],
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

@@ -2,14 +2,22 @@
 
 For trying the portal and for training, never on a server holding real workshop
 data: every demo account has the password ``DEMO_PASSWORD``.
+
+The files carry the dates of the events they come from; :func:`demo_load` moves each
+workshop's dates (first and last day, session deadlines) by whole days so that it
+runs on the day the demo is loaded (:func:`demo_dated`): a demo loaded any day shows
+open sessions and working card links.
 """
 
+import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Membership
 from .services import staff_groups_ensure
@@ -39,14 +47,57 @@ class DemoLogin:
     delegation: str
 
 
-@transaction.atomic
-def demo_load(*, directory=DEMO_DIR):
-    """Import every ``*.yaml`` workshop file in ``directory`` and set up the demo accounts.
+# A workshop whose sessions are due before its first day (answers sent ahead of a
+# meeting) is dated so that its first deadline is this far away.
+DEADLINE_AHEAD = dt.timedelta(days=2)
 
-    Returns the logins, staff first. Idempotent: a second run changes nothing. The
-    password is set only on the demo accounts: ``facilitator``, ``organiser`` and
-    the rapporteurs named in the demo files. Raises ``WorkshopFileError`` (each
-    message prefixed with the file name) and writes nothing if a file is refused.
+
+def demo_dated(data, *, now=None):
+    """The parsed workshop file ``data`` with every date moved by the same whole number
+    of days so that the workshop is live at ``now`` (default: the current time): it
+    starts today in its own time zone, or, when a session is due before the first day,
+    that first deadline is ``DEADLINE_AHEAD`` away. Times of day are kept."""
+    workshop = data["workshop"]
+    try:
+        zone = zoneinfo.ZoneInfo(workshop.get("time_zone") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    now = (now or timezone.now()).astimezone(zone)
+    start = dt.date.fromisoformat(str(workshop["start_date"]))
+    shift = now.date() - start
+    deadlines = [
+        dt.datetime.fromisoformat(str(session["deadline"]))
+        for session in data.get("sessions", [])
+        if session.get("deadline")
+    ]
+    if deadlines and min(deadlines).astimezone(zone).date() < start:
+        first = min(deadlines).astimezone(zone)
+        shift = dt.timedelta(days=((now + DEADLINE_AHEAD).date() - first.date()).days)
+    dated = {**data, "workshop": {**workshop}}
+    for key in ("start_date", "end_date"):
+        dated["workshop"][key] = (dt.date.fromisoformat(str(workshop[key])) + shift).isoformat()
+    dated["sessions"] = [
+        {
+            **session,
+            "deadline": (dt.datetime.fromisoformat(str(session["deadline"])) + shift).isoformat()
+            if session.get("deadline")
+            else session.get("deadline"),
+        }
+        for session in data.get("sessions", [])
+    ]
+    return dated
+
+
+@transaction.atomic
+def demo_load(*, directory=DEMO_DIR, now=None):
+    """Import every ``*.yaml`` workshop file in ``directory``, dated around ``now``
+    (:func:`demo_dated`), and set up the demo accounts.
+
+    Returns the logins, staff first. Idempotent: a second run on the same day changes
+    nothing (on a later day it moves the dates again). The password is set only on
+    the demo accounts: ``facilitator``, ``organiser`` and the rapporteurs named in
+    the demo files. Raises ``WorkshopFileError`` (each message prefixed with the file
+    name) and writes nothing if a file is refused.
     """
     paths = sorted(Path(directory).glob("*.yaml"))
     if not paths:
@@ -65,6 +116,8 @@ def demo_load(*, directory=DEMO_DIR):
     for path in paths:
         try:
             data = workshop_file_parse(text=path.read_text(encoding="utf-8"))
+            if "sessions" in data and "workshop" in data:
+                data = demo_dated(data, now=now)
             result = workshop_import(data=data)
         except WorkshopFileError as exc:
             raise WorkshopFileError([f"{path.name}: {error}" for error in exc.errors]) from None

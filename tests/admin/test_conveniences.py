@@ -482,3 +482,33 @@ def test_delegation_card_page_of_a_missing_delegation_is_404(facilitator_client)
         reverse("admin:delegations_delegation_access_cards", args=[987654])
     )
     assert response.status_code == 404
+
+
+def test_printing_cards_of_an_ended_workshop_is_warned_about_first(
+    facilitator_client, workshop, delegations
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    workshop.end_date = timezone.localdate() - dt.timedelta(days=3)
+    workshop.start_date = workshop.end_date - dt.timedelta(days=2)
+    workshop.save()
+    page = print_access_sheets(facilitator_client, workshop, confirmed=False)
+    assert (
+        page.status_code,
+        "the QR codes and sign-in links of these cards will not work" in page.text,
+    ) == (200, True)
+
+
+def test_printing_cards_of_a_running_workshop_is_not_warned_about(
+    facilitator_client, workshop, delegations
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    workshop.end_date = timezone.localdate() + dt.timedelta(days=1)
+    workshop.save()
+    page = print_access_sheets(facilitator_client, workshop, confirmed=False)
+    assert (page.status_code, "access-cards-ended" in page.text) == (200, False)

@@ -60,7 +60,12 @@ def link_path(url):
 
 
 def sign_in_with(client, url):
-    return client.get(link_path(url))
+    """Open the card's link and press its one button, as a person does."""
+    page = client.get(link_path(url))
+    if page.status_code != 200:
+        return page
+    path, _query, token = link_path(url).partition("?sesame=")
+    return client.post(path, {"sesame": token})
 
 
 def signed_in_username(client):
@@ -163,7 +168,7 @@ def test_card_link_signs_in_and_lands_on_the_workshop_page(running, delegation_a
         response["Referrer-Policy"],
         "no-store" in response["Cache-Control"],
         signed_in_username(client),
-    ) == (302, "/w/regional/", "no-referrer", True, "alice")
+    ) == (302, "/w/regional/", "origin", True, "alice")
 
 
 def test_card_link_sets_the_delegations_interface_language(running, delegation_a, member_a):
@@ -246,9 +251,10 @@ def test_card_link_on_a_shared_laptop_signs_out_the_previous_account(
 ):
     client = Client()
     client.force_login(member_a)
-    response = client.get(
-        link_path(card_sign_in_url(member_b, running, portal_url=PORTAL)), follow=True
-    )
+    link = link_path(card_sign_in_url(member_b, running, portal_url=PORTAL))
+    path, _query, token = link.partition("?sesame=")
+    client.get(link)
+    response = client.post(path, {"sesame": token}, follow=True)
     assert (
         response.redirect_chain,
         [str(message) for message in response.context["messages"]],
@@ -257,6 +263,76 @@ def test_card_link_on_a_shared_laptop_signs_out_the_previous_account(
         [("/w/regional/", 302)],
         ["alice was signed out on this browser; you are signed in as bob."],
         "bob",
+    )
+
+
+def test_opening_a_card_link_changes_no_session(running, delegation_b, member_a, member_b):
+    client = Client()
+    client.force_login(member_a)
+    client.get("/w/regional/")  # a page as usual first
+    before = (client.session.session_key, dict(client.session))
+    response = client.get(link_path(card_sign_in_url(member_b, running, portal_url=PORTAL)))
+    assert (
+        response.status_code,
+        (client.session.session_key, dict(client.session)) == before,
+        signed_in_username(client),
+    ) == (200, True, "alice")
+
+
+def test_card_link_page_names_the_account_and_who_would_be_signed_out(
+    running, delegation_b, member_a, member_b
+):
+    client = Client()
+    client.force_login(member_a)
+    page = client.get(link_path(card_sign_in_url(member_b, running, portal_url=PORTAL)))
+    assert (
+        page.context["workshop_title"].text,
+        page.context["delegation"].name,
+        page.context["account"],
+        "alice is signed in on this browser. Signing in with this card signs alice out"
+        in page.text,
+        page["Referrer-Policy"],
+        "no-store" in page["Cache-Control"],
+    ) == ("Regional workshop", delegation_b.name, "bob", True, "origin", True)
+
+
+def test_card_link_sign_in_from_another_site_is_refused(running, delegation_b, member_a, member_b):
+    # A page elsewhere that posts the token: no CSRF token, so nothing changes.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member_a)
+    path, _query, token = link_path(
+        card_sign_in_url(member_b, running, portal_url=PORTAL)
+    ).partition("?sesame=")
+    response = client.post(path, {"sesame": token}, headers={"origin": "https://evil.example"})
+    assert (response.status_code, signed_in_username(client)) == (403, "alice")
+
+
+def test_card_link_signs_in_with_the_pages_own_form(running, delegation_a, member_a):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(link_path(card_sign_in_url(member_a, running, portal_url=PORTAL)))
+    token = page.context["token"]
+    response = client.post(
+        "/card/regional/",
+        {"sesame": token, "csrfmiddlewaretoken": page.context["csrf_token"]},
+    )
+    assert (response.status_code, response["Location"], signed_in_username(client)) == (
+        302,
+        "/w/regional/",
+        "alice",
+    )
+
+
+def test_sign_in_page_never_sends_anyone_to_a_card_link(running, delegation_a, member_a, member_b):
+    link = link_path(card_sign_in_url(member_b, running, portal_url=PORTAL))
+    client = Client()
+    response = client.post(
+        "/accounts/login/?next=" + link.replace("?", "%3F").replace("=", "%3D"),
+        {"username": "alice", "password": "pass-alice", "next": link},
+    )
+    assert (response.status_code, response["Location"], signed_in_username(client)) == (
+        302,
+        "/",
+        "alice",
     )
 
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -174,3 +175,49 @@ def test_load_demo_refuses_a_directory_without_files(tmp_path):
         demo_load(directory=tmp_path)
 
     assert excinfo.value.errors == [f"{tmp_path}: no *.yaml workshop file"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "now", ["2025-01-01T08:00:00+00:00", "2026-12-07T23:30:00+00:00", "2031-02-28T12:00:00+00:00"]
+)
+def test_demo_loaded_on_any_day_is_live(now):
+    from delegations.access_sheet import card_link_expires_at
+    from sessions.models import Workshop
+
+    moment = dt.datetime.fromisoformat(now)
+    demo_load(now=moment)
+    workshops = Workshop.objects.all()
+    assert (
+        [w.slug for w in workshops if card_link_expires_at(w) <= moment],
+        [
+            str(s)
+            for s in Session.objects.filter(status=Session.Status.OPEN)
+            if s.closed_reason(now=moment) is not None
+        ],
+        # Each workshop keeps its length and its sessions' lead time.
+        sorted((w.slug, (w.end_date - w.start_date).days) for w in workshops),
+    ) == ([], [], [("community-forum", 1), ("hpg-consultation", 0), ("regional-workshop", 2)])
+
+
+@pytest.mark.django_db
+def test_demo_workshop_starts_on_the_day_it_is_loaded_in_its_time_zone():
+    from sessions.models import Workshop
+
+    # 23:30 UTC is already the next day in Bangkok (UTC+7), still the same day in Dakar.
+    demo_load(now=dt.datetime(2026, 12, 7, 23, 30, tzinfo=dt.UTC))
+    starts = dict(Workshop.objects.values_list("slug", "start_date"))
+    assert (starts["regional-workshop"], starts["community-forum"]) == (
+        dt.date(2026, 12, 7),
+        dt.date(2026, 12, 8),
+    )
+
+
+@pytest.mark.django_db
+def test_load_demo_says_how_it_dated_the_workshops():
+    from django.utils import timezone
+
+    output = load_demo()
+    today = timezone.localdate()
+    assert f"Demo workshops dated around today ({today:%Y-%m-%d}):" in output
+    assert f"  regional-workshop: {today:%Y-%m-%d} to " in output

@@ -50,6 +50,10 @@ def test_card_link_signs_in_and_a_reprint_revokes_it(
     (link,) = print_and_scan(delegation_a, live_server, tmp_path)
     context, page, referers = fresh_page(browser)
     page.goto(link)
+    # The link names the account and waits for one tap; the token leaves the address bar.
+    expect(page.locator("#card-account")).to_contain_text("alice")
+    expect(page).to_have_url(f"{live_server.url}/card/regional/")
+    page.get_by_role("button", name="Se connecter en tant que alice").click()
     expect(page).to_have_url(f"{live_server.url}/w/regional/")
     expect(page.locator("nav")).to_contain_text("alice")
     assert [referer for referer in referers if "sesame" in referer] == []
@@ -73,6 +77,12 @@ def test_card_link_on_a_shared_laptop_says_who_was_signed_out(
     (link,) = print_and_scan(delegation_b, live_server, tmp_path)  # Ghana's: in English
     page = login_context(member_a).new_page()
     page.goto(link)
+    expect(page.locator("#card-previous")).to_have_text(
+        "alice is signed in on this browser. Signing in with this card signs alice out; "
+        "what they saved is kept."
+    )
+    expect(page.locator("nav")).to_contain_text("alice")  # nothing changed yet
+    page.get_by_role("button", name="Sign in as bob").click()
     expect(page).to_have_url(f"{live_server.url}/w/regional/")
     expect(page.get_by_role("alert")).to_have_text(
         "alice was signed out on this browser; you are signed in as bob."

@@ -213,9 +213,7 @@ def test_two_tabs_of_one_session_offline_keep_both_texts(
     conflict = third.locator("#question-2 [data-role=conflict]")
     expect(conflict).to_be_visible()
     expect(conflict.locator("[data-role=theirs]")).to_have_text("Second tab: the private sector")
-    expect(conflict.locator("[data-role=mine]")).to_have_text(
-        "First tab: the district budget line"
-    )
+    expect(conflict.locator("[data-role=mine]")).to_have_text("First tab: the district budget line")
     conflict.locator("[data-action=merge]").click()
     conflict.locator("[data-action=save-merged]").click()
     expect(third.locator("#question-2 [data-role=state]")).to_have_text(re.compile("Saved at"))

@@ -68,19 +68,15 @@ def test_without_secure_cookies_there_is_no_redirect_and_no_hsts():
 
 
 def test_proxy_header_is_not_trusted_by_default():
-    assert settings_in(
-        PRODUCTION, "SECURE_PROXY_SSL_HEADER", "AXES_IPWARE_META_PRECEDENCE_ORDER"
-    ) == [
-        None,
-        ["REMOTE_ADDR"],
-    ]
+    assert settings_in(PRODUCTION, "SECURE_PROXY_SSL_HEADER", "BEHIND_PROXY") == [None, False]
 
 
 def test_proxy_header_is_trusted_behind_a_proxy():
     env = {**PRODUCTION, "DJANGO_BEHIND_PROXY": "1"}
-    assert settings_in(env, "SECURE_PROXY_SSL_HEADER", "AXES_IPWARE_META_PRECEDENCE_ORDER") == [
+    assert settings_in(env, "SECURE_PROXY_SSL_HEADER", "BEHIND_PROXY", "PROXY_COUNT") == [
         ["HTTP_X_FORWARDED_PROTO", "https"],
-        ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
+        True,
+        1,
     ]
 
 

@@ -1,7 +1,11 @@
+import zoneinfo
+
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from delegations.demo import DEMO_PASSWORD, demo_load
 from delegations.workshop_files import WorkshopFileError
+from sessions.models import Workshop
 from summaries.demo import demo_sample_answers
 
 COLUMNS = ("username", "password", "role", "workshop", "delegation")
@@ -41,6 +45,18 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.WARNING(f"{len(logins)} demo accounts share a known password: demo only.")
         )
+        self.stdout.write(f"Demo workshops dated around today ({timezone.localdate():%Y-%m-%d}):")
+        slugs = {login.workshop for login in logins if login.delegation}
+        for workshop in Workshop.objects.filter(slug__in=slugs).order_by("start_date", "slug"):
+            zone = zoneinfo.ZoneInfo(workshop.time_zone)
+            deadlines = sorted(
+                f"{session.code} due {timezone.localtime(session.deadline, zone):%Y-%m-%d %H:%M}"
+                for session in workshop.sessions.exclude(deadline=None)
+            )
+            self.stdout.write(
+                f"  {workshop.slug}: {workshop.start_date:%Y-%m-%d} to {workshop.end_date:%Y-%m-%d}"
+                + (f" ({', '.join(deadlines)})" if deadlines else "")
+            )
         if options["sample_answers"]:
             slugs = sorted({login.workshop for login in logins if login.delegation})
             count = demo_sample_answers(workshop_slugs=slugs)
