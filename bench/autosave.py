@@ -56,9 +56,9 @@ def bench_database_url():
 
 
 def recreate_database():
-    import psycopg2
+    import psycopg
 
-    connection = psycopg2.connect(PG_ADMIN_URL)
+    connection = psycopg.connect(PG_ADMIN_URL)
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")

@@ -30,9 +30,9 @@ DEADLINE = 120  # seconds from the kill to the finished bundle
 
 
 def admin(sql):
-    import psycopg2
+    import psycopg
 
-    connection = psycopg2.connect(PG_ADMIN_URL)
+    connection = psycopg.connect(PG_ADMIN_URL)
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(sql)

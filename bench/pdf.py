@@ -147,8 +147,8 @@ def bare(html, page_css):
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import path2url
 
+    from common.pdf import FONTS_CSS, fonts_dir
     from summaries.pdf.render import stylesheet
-    from workshop_portal.pdf import FONTS_CSS, fonts_dir
 
     font_config = FontConfiguration()
     stylesheets = [

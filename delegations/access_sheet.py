@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from common.pdf import PDF_CONTENT_TYPE, RenderedFile, html_to_pdf
 from sessions.i18n import localized
-from workshop_portal.pdf import PDF_CONTENT_TYPE, RenderedFile, html_to_pdf
 
 # Eight cards to an A4 page: two columns of four, 10 mm page margin. The template
 # draws exactly these sizes and the tests find the cards from them.

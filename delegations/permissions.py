@@ -25,7 +25,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sessions.models import GuidanceQuestion, Session, Workshop
-from workshop_portal.prepared import PreparedQuery
 
 from .models import Delegation, Membership
 
@@ -103,27 +102,29 @@ def delegation_for(user, workshop, slug):
     raise Http404("No such delegation.")
 
 
-# The hot path (every autosave looks up its membership and its question): compiled
-# once, without the models' default ordering, which joins half the schema for a row
+# The hot path (every autosave looks up its membership and its question): one query
+# each, without the models' default ordering, which joins half the schema for a row
 # that is unique anyway.
-_membership = PreparedQuery(
-    lambda user, workshop, delegation: (
+def _membership(*, user, workshop, delegation):
+    return (
         Membership.objects.filter(
             user_id=user, delegation__slug=delegation, delegation__workshop__slug=workshop
         )
         .select_related("delegation__workshop")
-        .order_by()[:1]
+        .order_by()
+        .first()
     )
-)
-_question = PreparedQuery(
-    lambda workshop, session, number: (
+
+
+def _question(*, workshop, session, number):
+    return (
         GuidanceQuestion.objects.filter(
             session__workshop_id=workshop, session__code=session, number=number
         )
         .select_related("session")
-        .order_by()[:1]
+        .order_by()
+        .first()
     )
-)
 
 
 def delegation_access(user, workshop_slug, delegation_slug):
@@ -131,9 +132,7 @@ def delegation_access(user, workshop_slug, delegation_slug):
     (the hot path: every autosave goes through here)."""
     membership = None
     if user.is_authenticated:
-        membership = _membership.first(
-            user=user.pk, workshop=workshop_slug, delegation=delegation_slug
-        )
+        membership = _membership(user=user.pk, workshop=workshop_slug, delegation=delegation_slug)
     if membership is not None:
         return DelegationAccess(membership.delegation, can_edit=True)
     return delegation_for(user, workshop_for(user, workshop_slug), delegation_slug)
@@ -177,7 +176,7 @@ def session_for_preview(user, workshop, code):
 
 def question_for(*, workshop, session_code, number):
     """A question of a session that delegations can see (not a draft), else 404."""
-    question = _question.first(workshop=workshop.pk, session=session_code, number=number)
+    question = _question(workshop=workshop.pk, session=session_code, number=number)
     # Draft checked here rather than in SQL: on the autosave path the ``exclude`` costs
     # more to build than the whole lookup.
     if question is None or question.session.status == Session.Status.DRAFT:

@@ -27,7 +27,7 @@ from .access_sheet import card_language, card_link_expires_at, card_link_scope
 from .permissions import own_delegation
 from .services import card_eligible
 
-CARD_BACKEND_PATH = "delegations.backends.CardBackend"  # in settings.AUTHENTICATION_BACKENDS
+CARD_BACKEND_PATH = "sesame.backends.ModelBackend"  # in settings.AUTHENTICATION_BACKENDS
 
 
 @never_cache
@@ -48,8 +48,7 @@ def _card(request, slug):
     # Imported here: sesame derives its signing key from SECRET_KEY when imported, and
     # management commands (migrate, makemigrations) run without a secret key.
     from sesame import settings as sesame_settings
-
-    from .backends import CardBackend
+    from sesame.backends import ModelBackend as CardBackend
 
     data = request.POST if request.method == "POST" else request.GET
     token = data.get(sesame_settings.TOKEN_NAME)

@@ -10,8 +10,9 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.text import clean_typed_line, clean_typed_text
+
 from .models import Session, Workshop
-from .text import clean_typed_line, clean_typed_text
 
 
 def workshop_zone(workshop):
@@ -47,7 +48,7 @@ class ContentLanguagesField(forms.MultipleChoiceField):
 
 
 class TypedTextField(forms.CharField):
-    """Text as people type it, cleaned at the door (``sessions.text``) before it is
+    """Text as people type it, cleaned at the door (``common.text``) before it is
     validated: a multi-line text by ``clean_typed_text``, a ``one_line`` one by
     ``clean_typed_line``. So both databases, every export and every PDF see the same."""
 

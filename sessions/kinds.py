@@ -19,7 +19,7 @@ value: one entry per form control (:func:`to_fields` / :func:`from_fields`):
   ``responsible__<key>``
 
 :func:`parse_fields` turns what a browser sent (strings, lists of strings) into that
-flattened value, cleaning text at the door (``sessions.text.clean_typed_line``: every text of these
+flattened value, cleaning text at the door (``common.text.clean_typed_line``: every text of these
 kinds is typed in a one-line box) and
 refusing what does not fit with a translated ``ValidationError`` keyed by the field.
 :func:`display` gives the rows the PDFs, the preview and the exports print, and
@@ -35,8 +35,9 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from common.text import clean_typed_line
+
 from .models import FinancingSource, GuidanceQuestion
-from .text import clean_typed_line
 
 Kind = GuidanceQuestion.Kind
 

@@ -27,10 +27,10 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 
+from common.pdf import html_to_pdf
+from common.pdf.join import PdfJoiner
 from delegations import permissions
 from sessions.models import GuidanceQuestion, Session
-from workshop_portal.pdf import html_to_pdf
-from workshop_portal.pdf.join import PdfJoiner
 
 from .models import ActionItem, Bundle, BundleChunk, BundlePart, RenderedDocument, TARequest
 from .pdf.cache import KINDS, documents_fresh, documents_refresh, templates_digest
@@ -474,7 +474,7 @@ class _Compendium:
         """Write into ``out`` its documents in one PDF, after the table of contents
         ``toc`` (a future), with one bookmark per document.
 
-        :class:`~workshop_portal.pdf.join.PdfJoiner` writes each document's pages out as
+        :class:`~common.pdf.join.PdfJoiner` writes each document's pages out as
         it reads them, so memory holds one document whatever the number of delegations;
         the contents pages go in last, at the front, so joining does not wait for them."""
         path = self.folder / "compendium.pdf"

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from django.utils.text import slugify
 
-from sessions.text import clean_typed_text
+from common.text import clean_typed_text
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -8,7 +8,7 @@ sent (``mine``) and what the server holds now (``theirs``), field by field.
   edits that do not overlap character by character are still not independent when
   they fall in one sentence ("paid by the national treasury" + "and donor grants"
   makes a claim nobody made): every sentence of a merged text (ICU's sentence
-  boundaries, ``sessions.text.sentence_spans``) must be one that one of the two
+  boundaries, ``common.text.sentence_spans``) must be one that one of the two
   sides wrote, else the field is a conflict and :func:`conflict_sentences` says
   which sentence of each side to show highlighted.
 - A set (the options ticked, the rows of a table) both sides changed keeps what each
@@ -22,7 +22,7 @@ Pure functions on plain values: no database, no request.
 
 from dataclasses import dataclass, field
 
-from sessions.text import sentence_spans
+from common.text import sentence_spans
 
 _UNKNOWN = object()
 

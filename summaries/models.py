@@ -5,44 +5,26 @@ Rows are written only through ``services.py``; every editable row carries a
 Text written by delegations is stored as written, with the language it is in.
 """
 
-import functools
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
 from delegations.models import Delegation
 from sessions.models import GuidanceQuestion, InterventionArea, Session, content_language_choices
-from workshop_portal.prepared import PreparedSaves
 
 PLAN_HORIZON_MONTHS = 24
 
 
-class _HistoryManager(HistoryManager):
-    """django-simple-history's manager, with its queryset class built once.
-
-    Every ``row.history`` (each save reads it to write its history record) calls
-    ``from_queryset``, which builds a new manager class by inspecting every method of
-    the queryset: about a third of a millisecond per autosave, for the same class."""
-
-    @classmethod
-    @functools.cache
-    def from_queryset(cls, queryset_class, class_name=None):
-        return super().from_queryset(queryset_class, class_name)
-
-
 def _history():
-    """Every editable row's history; its records are written as the rows are
-    (``PreparedSaves``: one record per accepted change, on every autosave)."""
-    return HistoricalRecords(history_manager=_HistoryManager, bases=[PreparedSaves, models.Model])
+    """Every editable row's history: one record per accepted change."""
+    return HistoricalRecords()
 
 
-class Summary(PreparedSaves, models.Model):
+class Summary(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -109,7 +91,7 @@ class Summary(PreparedSaves, models.Model):
         return self.status == self.Status.SUBMITTED
 
 
-class Answer(PreparedSaves, models.Model):
+class Answer(models.Model):
     summary = models.ForeignKey(
         Summary, on_delete=models.CASCADE, related_name="answers", verbose_name=_("summary")
     )
@@ -194,7 +176,7 @@ class PlanItemQuerySet(models.QuerySet):
         return self.filter(removed_at__isnull=True)
 
 
-class PlanItem(PreparedSaves, models.Model):
+class PlanItem(models.Model):
     """Fields shared by actions and TA requests.
 
     Removing an item keeps it (``removed_at``): it can be put back from the plan page

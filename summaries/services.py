@@ -15,13 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import text as typed_text
 from delegations import permissions
 from delegations.models import Delegation
 from sessions import kinds
-from sessions import text as typed_text
 from sessions.i18n import localized
 from sessions.models import GuidanceQuestion
-from workshop_portal.prepared import PreparedQuery
 
 from .merge import merge_reason, three_way
 from .models import PLAN_HORIZON_MONTHS, ActionItem, ActionPlan, Answer, Summary, TARequest
@@ -224,22 +223,24 @@ def answer_long_fields(question, values):
     return kinds.long_fields(question, values)
 
 
-# The locks every autosave takes, compiled once (``workshop_portal.prepared``); each
-# row is unique, so no ordering (the models' would join for nothing).
-_locked_summary = PreparedQuery(
-    lambda delegation, session: (
+# The locks every autosave takes; each row is unique, so no ordering (the models'
+# would join for nothing).
+def _locked_summary(*, delegation, session):
+    return (
         Summary.objects.select_for_update()
         .filter(delegation_id=delegation, session_id=session)
-        .order_by()[:1]
+        .order_by()
+        .first()
     )
-)
-_locked_answer = PreparedQuery(
-    lambda summary, question: (
+
+
+def _locked_answer(*, summary, question):
+    return (
         Answer.objects.select_for_update()
         .filter(summary_id=summary, question_id=question)
-        .order_by()[:1]
+        .order_by()
+        .first()
     )
-)
 
 
 @transaction.atomic
@@ -253,14 +254,14 @@ def answer_save(*, delegation, question, data, user):
     its summary row, so a submit and a save never interleave.
     """
     _ensure(permissions.can_write_summary(Summary(session=question.session)))
-    summary = _locked_summary.first(delegation=delegation.pk, session=question.session_id)
+    summary = _locked_summary(delegation=delegation.pk, session=question.session_id)
     if summary is None:  # the first write of this delegation in this session
         summary, _created = Summary.objects.select_for_update().get_or_create(
             delegation=delegation, session=question.session
         )
     summary.session = question.session
     _ensure(permissions.can_write_summary(summary))
-    answer = _locked_answer.first(summary=summary.pk, question=question.pk)
+    answer = _locked_answer(summary=summary.pk, question=question.pk)
     mine = {"discussed": data.discussed, "language": data.language}
     if kinds.is_structured(question):
         # Raises ValidationError (translated, by field) for what does not fit.

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "workshop_portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before anything reads request.POST: refuses bodies Django cannot decode safely.
-    "workshop_portal.request_guards.RequestGuardMiddleware",
+    "common.request_guards.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Dates on a workshop's pages in the workshop's time zone (issue 10).
@@ -115,9 +115,25 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend; its health check skips a connection that has just worked
-    # (workshop_portal/postgresql/base.py says why).
-    DATABASES["default"]["ENGINE"] = "workshop_portal.postgresql"
+    # psycopg 3 prepares a statement on the server (at the protocol level) once a
+    # connection has run it PORTAL_DB_PREPARE_THRESHOLD times; Django asks for it only
+    # with server-side binding. "none" turns it off (a pooler in transaction mode older
+    # than PgBouncer 1.21, or one without max_prepared_statements). DATABASE_POOL=1
+    # uses Django's own connection pool (psycopg-pool) instead of persistent
+    # connections. README, "Deploying", says which to choose.
+    _threshold = os.environ.get("PORTAL_DB_PREPARE_THRESHOLD", "5").strip().lower()
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "server_side_binding": True,
+            "prepare_threshold": None if _threshold in ("", "none") else int(_threshold),
+        }
+    )
+    if env_bool("DATABASE_POOL"):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "10")),
+        }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Several writers (server, worker, autosaves) share the file: wait instead of failing.
@@ -151,9 +167,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's and django-sesame's backends, reading the user with a prepared query.
-    "delegations.backends.ModelBackend",
-    "delegations.backends.CardBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",  # access cards' links (delegations/views.py)
 ]
 # --- access-card sign-in links (django-sesame; delegations/views.py) ---
 # A card's link is a token scoped to its workshop; the view refuses it once the
@@ -218,8 +233,18 @@ TASKS = {
 
 CSRF_FAILURE_VIEW = "workshop_portal.views.csrf_failure"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
-# Django's database sessions, read with a prepared query (the autosave's hot path).
-SESSION_ENGINE = "workshop_portal.session_store"
+# Sessions: with Redis (REDIS_URL), read from the cache and written through to the
+# database (Django's cached_db), so a request reads no session row; without it, the
+# database. A process-local cache would let a session deleted by one app server live on
+# in another's memory, so the cache is used only when it is shared.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
+from common.text import clean_typed_line
 from sessions.models import (
     FinancingSource,
     GuidanceQuestion,
@@ -19,7 +20,6 @@ from sessions.models import (
     Session,
     Workshop,
 )
-from sessions.text import clean_typed_line
 
 from ..models import Delegation, Membership
 from .export import workshop_zone

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from common.text import clean_typed_text
 from sessions.models import (
     FinancingSource,
     GuidanceQuestion,
@@ -13,7 +14,6 @@ from sessions.models import (
     Session,
     Workshop,
 )
-from sessions.text import clean_typed_text
 
 from ..models import Delegation, Membership
 

@@ -93,7 +93,7 @@ def file_format_for(name):
 # What YAML's reader refuses and a word processor leaves in a text: C0 and C1 controls
 # but tab, line ends and NUL (refused with its line, as PostgreSQL would refuse it).
 # Word's manual line break and the form feed become a space (a raw line break would
-# change the YAML's structure); the rest goes, as ``sessions.text`` cleans typed text.
+# change the YAML's structure); the rest goes, as ``common.text`` cleans typed text.
 _YAML_CONTROLS = re.compile("[\x01-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _YAML_BREAKS = re.compile("[\x0b\x0c]")
 

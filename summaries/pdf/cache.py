@@ -26,8 +26,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-import workshop_portal.pdf
-from workshop_portal.pdf import PDF_CONTENT_TYPE, RenderedFile
+import common.pdf
+from common.pdf import PDF_CONTENT_TYPE, RenderedFile
 
 from ..models import RenderedDocument
 from .documents import plan_document, plan_documents
@@ -42,14 +42,14 @@ KINDS = tuple(kind for kind in RenderedDocument.Kind.values if kind != SUMMARY)
 @cache
 def templates_digest():
     """What makes a PDF besides its data, hashed: the PDF templates and stylesheet,
-    the renderer and the engine (``summaries/pdf``, ``workshop_portal/pdf``, its text
+    the renderer and the engine (``summaries/pdf``, ``common/pdf``, its text
     layer included), the compiled catalogues and the versions of Django and
     WeasyPrint. Changing any of them invalidates every cached PDF: a new translation
     or a mended text layer reaches documents rendered before it."""
     sources = [
         *sorted(TEMPLATE_DIR.iterdir()),
         *sorted(Path(__file__).parent.glob("*.py")),
-        *sorted(Path(workshop_portal.pdf.__file__).parent.glob("*.py")),
+        *sorted(Path(common.pdf.__file__).parent.glob("*.py")),
         *sorted(
             mo for path in settings.LOCALE_PATHS for mo in Path(path).glob("*/LC_MESSAGES/*.mo")
         ),

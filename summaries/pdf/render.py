@@ -1,10 +1,10 @@
 """PDF rendering: a :class:`~summaries.pdf.documents.PlanDocument` (the action plan,
 the TA requests) or a :class:`~summaries.pdf.summary.SummaryDocument` (a session's
-summary) in, a :class:`~workshop_portal.pdf.RenderedFile` out (file name, content
+summary) in, a :class:`~common.pdf.RenderedFile` out (file name, content
 type, bytes). Every document is made by :func:`render_document`.
 
 Nothing here reads the database or a request. User text reaches WeasyPrint only
-through autoescaped templates; the engine (``workshop_portal.pdf``) supplies the
+through autoescaped templates; the engine (``common.pdf``) supplies the
 fonts and the fetcher that may read nothing else.
 
 What delegations type is bounded here: a document with more than
@@ -23,7 +23,7 @@ from django.utils import formats, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy
 
-from workshop_portal.pdf import (
+from common.pdf import (
     PDF_CONTENT_TYPE,
     RenderedFile,
     RenderLimitExceeded,

@@ -4,7 +4,7 @@ group-work summary), for any session a member may see.
 
 :func:`summary_document` reads everything once into a frozen
 :class:`SummaryDocument`; ``summaries.pdf.render.render_document(doc, "summary")``
-turns it into a :class:`~workshop_portal.pdf.RenderedFile` under the same limits as
+turns it into a :class:`~common.pdf.RenderedFile` under the same limits as
 the plans, and the cache of ``summaries.pdf.cache`` keeps it.
 """
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from django.utils.text import capfirst
 
+from common.text import split_segments
 from sessions import kinds
 from sessions.i18n import localized
 from sessions.models import InterventionArea
-from sessions.text import split_segments
 
 from ..merge import merged_base
 
@@ -68,7 +68,7 @@ class Version:
 
 def text_diff(before, after, language=""):
     """Word-level differences of two texts, as :class:`Segment`\\ s: diff-match-patch
-    run on ICU's word segments (``sessions.text.split_segments``: Thai words too), so
+    run on ICU's word segments (``common.text.split_segments``: Thai words too), so
     that a changed word shows whole, never as a few changed letters."""
     from diff_match_patch import diff_match_patch
 

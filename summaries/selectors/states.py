@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, prefetch_related_objects
 
+from common.text import word_count
 from sessions.models import Session
-from sessions.text import word_count
 
 from ..models import ActionItem, ActionPlan, Answer, Summary, TARequest
 

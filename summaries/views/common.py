@@ -94,7 +94,7 @@ def wants_json(request):
 
 
 def file_response(output):
-    """A download of a :class:`~workshop_portal.pdf.RenderedFile`, named as its
+    """A download of a :class:`~common.pdf.RenderedFile`, named as its
     renderer named it."""
     name, _dot, extension = output.filename.rpartition(".")
     return HttpResponse(

@@ -1,4 +1,4 @@
-"""The server counts words as the session page does: ``sessions.text.word_count``
+"""The server counts words as the session page does: ``common.text.word_count``
 against the page's own ``countWords`` (static/portal/editor/limits.js, ``Intl.Segmenter``)
 run in Chromium, on Thai, Vietnamese and French answers; then the same count on the
 page and on the organisers' board."""
@@ -11,8 +11,8 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from common.text import split_words, word_count
 from delegations.models import Delegation
-from sessions.text import split_words, word_count
 from tests.conftest import make_member
 
 pytestmark = pytest.mark.e2e

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
+from common.pdf import html_to_pdf
 from delegations.models import Delegation
 from summaries import services
 from summaries.models import ActionItem, ActionPlan, Answer, TARequest
@@ -26,7 +27,6 @@ from summaries.pdf import (
 from summaries.pdf.documents import plan_documents
 from summaries.pdf.summary import summary_document, summary_documents
 from tests.conftest import make_member
-from workshop_portal.pdf import html_to_pdf
 
 from .conftest import SENEGAL_ACTIONS, SENEGAL_ANSWERS, THAI_ANSWER, write_answers
 
@@ -602,7 +602,7 @@ def test_markup_reaching_weasyprint_cannot_open_connections(template, listener):
 
 @pytest.fixture
 def fetcher():
-    from workshop_portal.pdf.fetcher import SafeURLFetcher
+    from common.pdf.fetcher import SafeURLFetcher
 
     return SafeURLFetcher()
 
@@ -636,7 +636,7 @@ def test_fetcher_refuses_anything_but_project_fonts(fetcher, listener, url):
 def test_fetcher_refuses_a_symlink_out_of_its_root(tmp_path):
     from weasyprint.urls import FatalURLFetchingError
 
-    from workshop_portal.pdf.fetcher import SafeURLFetcher
+    from common.pdf.fetcher import SafeURLFetcher
 
     (tmp_path / "font.ttf").symlink_to("/etc/passwd")
     with pytest.raises(FatalURLFetchingError):

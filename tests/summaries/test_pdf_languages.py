@@ -19,14 +19,14 @@ from django.utils.translation import gettext, pgettext
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
+from common.text import split_words
 from delegations.models import Delegation
 from sessions.models import GuidanceQuestion, InterventionArea, Session, Workshop
-from sessions.text import split_words
 from summaries import services
 from summaries.models import ActionItem, TARequest
 from summaries.pdf import labels, plan_document, render_document
 from tests.conftest import make_member
-from tests.workshop_portal.test_pdf_text_layer import shown_codes, to_unicode
+from tests.common.test_pdf_text_layer import shown_codes, to_unicode
 
 from .conftest import write_answers
 

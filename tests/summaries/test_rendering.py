@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from common.pdf import break_long_words
 from summaries import services
 from summaries.models import ActionItem
 from summaries.pdf.documents import plan_document
 from summaries.pdf.render import DocumentRenderFailed, render_document
-from workshop_portal.pdf import break_long_words
 
 pytestmark = pytest.mark.django_db
 

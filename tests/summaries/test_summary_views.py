@@ -1,4 +1,5 @@
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from sessions.models import Session
@@ -329,52 +330,58 @@ def test_every_unit_answers_with_the_same_json_shape(client, member_a, delegatio
     assert answer.json()["saved_by"] == member_a.get_username()
 
 
-def test_autosave_reads_and_writes_only_what_it_needs(client, member_a, delegation_a, session):
-    """The hot path, statement by statement: who is signed in, the membership and the
-    question (one query each), the summary and the answer locked, the new version and
-    its history record. The savepoint is the test's transaction around the service's."""
+def autosave_statements(client, delegation, session, member):
+    """The tables (or the statement) of each query of one autosave, in order."""
     import re
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.force_login(member_a)
-    version = autosave(client, delegation_a, session, text="first").json()["version"]
+    client.force_login(member)
+    version = autosave(client, delegation, session, text="first").json()["version"]
     with CaptureQueriesContext(connection) as queries:
-        response = autosave(client, delegation_a, session, text="second", version=version)
+        response = autosave(client, delegation, session, text="second", version=version)
     assert response.status_code == 200
     pattern = re.compile(r'^(SELECT .*? FROM|UPDATE|INSERT INTO) "(\w+)"|^(\w+)')
-    statements = []
-    for query in queries.captured_queries:
-        match = pattern.match(query["sql"])
-        statements.append(match.group(2) or match.group(3))
-    assert statements == [
+    return [
+        (match := pattern.match(query["sql"])).group(2) or match.group(3)
+        for query in queries.captured_queries
+    ]
+
+
+AUTOSAVE_WRITE = [
+    "delegations_membership",
+    "workshop_sessions_guidancequestion",
+    "SAVEPOINT",
+    "summaries_summary",
+    "summaries_answer",
+    "summaries_answer",
+    "summaries_historicalanswer",
+    "RELEASE",
+]
+
+
+def test_autosave_reads_and_writes_only_what_it_needs(client, member_a, delegation_a, session):
+    """The hot path, statement by statement: the session and who is signed in, the
+    membership and the question (one query each), the summary and the answer locked,
+    the new version and its history record. The savepoint is the test's transaction
+    around the service's."""
+    assert autosave_statements(client, delegation_a, session, member_a) == [
         "django_session",
         "auth_user",
-        "delegations_membership",
-        "workshop_sessions_guidancequestion",
-        "SAVEPOINT",
-        "summaries_summary",
-        "summaries_answer",
-        "summaries_answer",
-        "summaries_historicalanswer",
-        "RELEASE",
+        *AUTOSAVE_WRITE,
     ]
-    # ... and each lookup ran from its compiled statement, not a freshly built one.
-    from delegations import backends, permissions
-    from summaries import services
-    from workshop_portal import session_store
-    from workshop_portal.prepared import _Prepared
 
-    lookups = [
-        backends._user,
-        permissions._membership,
-        permissions._question,
-        services._locked_summary,
-        services._locked_answer,
-        session_store._session,
+
+@override_settings(
+    SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+)
+def test_autosave_with_the_shared_cache_reads_no_session_row(
+    client, member_a, delegation_a, session
+):
+    # With REDIS_URL the session is read from the cache (Redis in production).
+    assert autosave_statements(client, delegation_a, session, member_a) == [
+        "auth_user",
+        *AUTOSAVE_WRITE,
     ]
-    assert [
-        bool(lookup._prepared) and all(isinstance(p, _Prepared) for p in lookup._prepared.values())
-        for lookup in lookups
-    ] == [True] * len(lookups)

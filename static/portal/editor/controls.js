@@ -57,7 +57,7 @@ function write(group, value) {
   return first;
 }
 
-// As the server cleans typed text at the door (sessions/text.py): line breaks made
+// As the server cleans typed text at the door (common/text.py): line breaks made
 // "\n" and, in a one-line box, a space; other control characters removed. Done as the
 // person types, so what the box shows, what is counted and what is saved are one text.
 const LINE_BREAKS = /\r\n|[\r\x0b\x0c\x85\u2028\u2029]/g;

@@ -1,5 +1,5 @@
 """The text layer of WeasyPrint PDFs: every Thai and Vietnamese word can be copied and
-found, on WeasyPrint 70 patched by ``workshop_portal.pdf.text_layer``.
+found, on WeasyPrint 70 patched by ``common.pdf.text_layer``.
 
 Bare HTML, the shipped fonts, no database. Most tests run patched, and for Thai
 also unpatched as a strict xfail that documents the upstream defect (Kozea/WeasyPrint
@@ -20,7 +20,7 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from workshop_portal.pdf import text_layer
+from common.pdf import text_layer
 
 FONTS = Path(__file__).resolve().parents[2] / "static" / "fonts"
 

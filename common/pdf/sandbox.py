@@ -6,7 +6,7 @@ fresh process forked from a *forkserver* that has already imported WeasyPrint
 (so a child starts in milliseconds, not the 0.6 s of an import), with
 ``RLIMIT_AS`` set before it renders; the parent waits at most ``limits.seconds``
 and kills it after that. A child that runs out of memory reports it or dies; either
-way the parent raises :class:`~workshop_portal.pdf.RenderLimitExceeded` and carries on.
+way the parent raises :class:`~common.pdf.RenderLimitExceeded` and carries on.
 """
 
 import multiprocessing
@@ -26,7 +26,7 @@ def _forkserver():
         if _context is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(
-                ["weasyprint", "workshop_portal.pdf.fetcher", "workshop_portal.pdf.text_layer"]
+                ["weasyprint", "common.pdf.fetcher", "common.pdf.text_layer"]
             )
             _context = context
         return _context

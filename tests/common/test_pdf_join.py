@@ -9,8 +9,8 @@ import subprocess
 import pikepdf
 from pypdf import PdfReader
 
-from workshop_portal.pdf import html_to_pdf
-from workshop_portal.pdf.join import PdfJoiner
+from common.pdf import html_to_pdf
+from common.pdf.join import PdfJoiner
 
 DOCUMENTS = [
     ("Tỉnh Điện Biên", "<h1 id='top'>Điện Biên</h1><p>Kế hoạch hành động của tỉnh.</p>"),

@@ -14,7 +14,7 @@ can make the renderer read a local file or open a network connection.
 
 WeasyPrint 70 gets Thai wrong in the text layer (copy, search, screen readers read
 "ประจา" for ประจำ): :func:`html_to_pdf` installs the carried fix of
-:mod:`workshop_portal.pdf.text_layer` before rendering.
+:mod:`common.pdf.text_layer` before rendering.
 
 Typed text is free: a word of 20,000 letters with no space would make WeasyPrint
 try every break point of every line (minutes for one document).
@@ -22,7 +22,7 @@ try every break point of every line (minutes for one document).
 characters before rendering, so they wrap like ordinary text.
 
 With ``limits`` (:class:`RenderLimits`), :func:`html_to_pdf` renders in a child
-process with a memory ceiling and a deadline (:mod:`workshop_portal.pdf.sandbox`):
+process with a memory ceiling and a deadline (:mod:`common.pdf.sandbox`):
 a document that passes either raises :class:`RenderLimitExceeded` and never takes
 the calling worker down.
 

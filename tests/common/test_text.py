@@ -1,4 +1,4 @@
-"""Typed text (sessions/text.py): cleaned at the door, counted and shortened at ICU
+"""Typed text (common/text.py): cleaned at the door, counted and shortened at ICU
 word boundaries, as the session page counts them (the browser comparison is in
 tests/e2e/test_word_count_e2e.py)."""
 
@@ -8,7 +8,7 @@ import threading
 import icu
 import pytest
 
-from sessions.text import clean_typed_text, split_words, truncate_words, word_count
+from common.text import clean_typed_text, split_words, truncate_words, word_count
 
 THAI = "ผู้สูงอายุในชุมชนเพิ่มขึ้น น้ำสะอาดกำลังมาในฤดูฝน ชุมชนทำงานประจำที่ศูนย์สุขภาพ"
 

@@ -3,7 +3,7 @@ multi-glyph cluster): a small patch to carry until upstream fixes it.
 
 Call :func:`install` once before rendering; it is global and idempotent::
 
-    from workshop_portal.pdf.text_layer import install
+    from common.pdf.text_layer import install
     install()
 
 The defect (WeasyPrint 70.0; upstream issue Kozea/WeasyPrint#2841)
@@ -98,7 +98,7 @@ def install():
         return True
     if weasyprint.__version__ != PINNED_VERSION:
         warnings.warn(
-            f"workshop_portal.pdf.text_layer is written for WeasyPrint {PINNED_VERSION}, "
+            f"common.pdf.text_layer is written for WeasyPrint {PINNED_VERSION}, "
             f"found {weasyprint.__version__}: WeasyPrint is not patched and Thai text may "
             "extract wrongly. Check Kozea/WeasyPrint#2841, then update or delete the module.",
             RuntimeWarning,

@@ -11,7 +11,7 @@ own request parsing can fail on them with a 500.
   databases answer the same.
 
 What people type in forms is not refused here: NUL and other control characters
-in a form field are removed where the text is cleaned (``sessions.text``).
+in a form field are removed where the text is cleaned (``common.text``).
 """
 
 from django.http import HttpResponseBadRequest
