@@ -80,12 +80,13 @@ def setup_django():
 
 def signed_in_cookie(user):
     """The ``Cookie`` value of a browser signed in as ``user`` (a stored session)."""
-    from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
 
-    store = SessionStore()
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()  # the cache too, if any
     store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "delegations.backends.ModelBackend"
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     store["_auth_user_hash"] = user.get_session_auth_hash()
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
