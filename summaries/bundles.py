@@ -24,7 +24,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 
 from common.pdf import html_to_pdf
@@ -32,15 +31,10 @@ from common.pdf.join import PdfJoiner
 from delegations import permissions
 from sessions.models import GuidanceQuestion, Session
 
+from .exporters import workshop_exporters
 from .models import ActionItem, Bundle, BundleChunk, BundlePart, RenderedDocument, TARequest
 from .pdf.cache import KINDS, documents_fresh, documents_refresh, templates_digest
 from .pdf.render import render_limits, stylesheet
-from .selectors.organisers import (
-    action_workbook,
-    answer_export_sessions,
-    answer_workbook,
-    ta_request_workbook,
-)
 
 # A bundle that has not moved for this long was left behind by stopped workers:
 # a new request gives up on it rather than wait for it.
@@ -402,29 +396,13 @@ def _bundle_fingerprint(documents, extra_files):
 
 
 def workshop_spreadsheets(workshop, *, base_url=""):
-    """The exports page's spreadsheets, as CSV and XLSX (with their summary sheets and
-    charts), for the bundle: TA requests and actions when the workshop has a Day 3,
-    and the answers of every session members can see that has questions. Links back
-    are ``base_url`` + the page."""
-    from .exports import table_csv, table_xlsx
-
-    def link(delegation):
-        return base_url + delegation.get_absolute_url()
-
-    books = []
-    if permissions.action_planning_session(workshop.pk) is not None:
-        books.append(("ta-requests", ta_request_workbook(workshop=workshop, link=link)))
-        books.append(("actions", action_workbook(workshop=workshop, link=link)))
-    for session in answer_export_sessions(workshop=workshop).exclude(status=Session.Status.DRAFT):
-        book = answer_workbook(
-            workshop=workshop, session=session, absolute_url=lambda path: base_url + path
-        )
-        books.append((f"answers-{slugify(session.code)}", book))
-    files = []
-    for name, book in books:
-        files.append((f"{workshop.slug}_{name}.csv", table_csv(book)))
-        files.append((f"{workshop.slug}_{name}.xlsx", table_xlsx(book)))
-    return files
+    """The exports page's spreadsheets (``exporters.workshop_exporters``), as CSV and
+    XLSX, for the bundle. Links back are ``base_url`` + the page."""
+    return [
+        file
+        for exporter in workshop_exporters(workshop, base_url=base_url)
+        for file in exporter.archive_files()
+    ]
 
 
 # The compendiums' file names (after the workshop's slug) and their contents pages' titles.

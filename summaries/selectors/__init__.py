@@ -1,6 +1,7 @@
 """Reads for the delegation pages. Callers pass objects obtained through
 ``delegations.permissions`` (``delegation_for``, ``session_for``...), which has
-already checked access. The organisers' reads are in ``selectors.organisers``."""
+already checked access. The organisers' reads are in ``board``, ``compare``,
+``plan_exports`` and ``answer_exports``."""
 
 import dataclasses
 from dataclasses import dataclass, field

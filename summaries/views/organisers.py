@@ -22,31 +22,19 @@ from delegations.models import Delegation
 from delegations.permissions import session_for_preview, workshop_for_organiser
 from sessions.i18n import content_language_name
 
-from .. import charts, exports
+from .. import charts
+from ..exporters import FORMATS, PLAN_EXPORTERS, AnswersExport
 from ..forms import answer_form_for
 from ..selectors import content_language, session_preview
 from ..selectors.aggregates import figures_chart
-from ..selectors.organisers import (
-    DelegationFilters,
-    action_workbook,
-    answer_export_sessions,
-    answer_workbook,
-    cost_totals,
-    export_overview,
-    progress_board,
-    question_comparison,
-    ta_request_workbook,
-)
+from ..selectors.answer_exports import answer_export_sessions
+from ..selectors.board import progress_board
+from ..selectors.compare import question_comparison
+from ..selectors.filters import DelegationFilters
+from ..selectors.plan_exports import cost_totals, export_overview
+from .common import file_response
 
 REFRESH_SECONDS = 5
-
-# Each builds an ExportWorkbook: the CSV file holds its rows, the XLSX file also its
-# summary sheets and charts.
-TABLES = {"ta-requests": ta_request_workbook, "actions": action_workbook}
-FORMATS = {
-    "csv": (exports.table_csv, exports.CSV_CONTENT_TYPE),
-    "xlsx": (exports.table_xlsx, exports.XLSX_CONTENT_TYPE),
-}
 
 
 def poll_login_required(view):
@@ -159,30 +147,17 @@ def export_page(request, workshop):
     )
 
 
-def _export_response(workshop, data, fmt):
-    build, content_type = FORMATS[fmt]
-    return HttpResponse(
-        build(data),
-        content_type=content_type,
-        headers={
-            "Content-Disposition": exports.attachment_disposition(
-                f"{workshop.title} - {data.title}", fmt
-            )
-        },
-    )
-
-
 @login_required
 @require_GET
 def export_file(request, workshop, table, fmt):
     workshop = workshop_for_organiser(request.user, workshop)
-    if table not in TABLES or fmt not in FORMATS:
+    if table not in PLAN_EXPORTERS or fmt not in FORMATS:
         raise Http404("No such export.")
-    data = TABLES[table](
-        workshop=workshop,
+    exporter = PLAN_EXPORTERS[table](
+        workshop,
         link=lambda delegation: request.build_absolute_uri(delegation.get_absolute_url()),
     )
-    return _export_response(workshop, data, fmt)
+    return file_response(exporter.render(fmt))
 
 
 @login_required
@@ -193,10 +168,8 @@ def answer_export_file(request, workshop, session, fmt):
     session = session_for_preview(request.user, workshop, session)
     if fmt not in FORMATS:
         raise Http404("No such export.")
-    data = answer_workbook(
-        workshop=workshop, session=session, absolute_url=request.build_absolute_uri
-    )
-    return _export_response(workshop, data, fmt)
+    exporter = AnswersExport(workshop, session=session, absolute_url=request.build_absolute_uri)
+    return file_response(exporter.render(fmt))
 
 
 @login_required

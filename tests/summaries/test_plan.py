@@ -233,7 +233,7 @@ def test_removed_items_leave_the_pdf_and_the_exports(
     delegation_a, member_a, two_actions, organiser
 ):
     from summaries.pdf import plan_document
-    from summaries.selectors.organisers import action_table
+    from summaries.selectors.plan_exports import action_table
 
     services.plan_item_remove(item=two_actions[0], base_version=1, user=member_a)
     doc = plan_document(delegation=delegation_a)

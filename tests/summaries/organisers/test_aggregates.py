@@ -8,7 +8,8 @@ from django.utils import translation
 
 from delegations.models import Delegation
 from summaries.selectors.aggregates import OTHER
-from summaries.selectors.organisers import DelegationFilters, question_comparison
+from summaries.selectors.compare import question_comparison
+from summaries.selectors.filters import DelegationFilters
 
 from .conftest import make_delegations, store_answer
 

@@ -10,7 +10,8 @@ from model_bakery import baker
 
 from delegations.models import Delegation
 from summaries.models import ActionItem, ActionPlan, Answer, Summary, TARequest
-from summaries.selectors.organisers import DelegationFilters, progress_board
+from summaries.selectors.board import progress_board
+from summaries.selectors.filters import DelegationFilters
 
 from .conftest import submit, write_answers
 

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from summaries.selectors.organisers import answer_table
+from summaries.selectors.answer_exports import answer_table
 
 from .conftest import make_delegations, store_answer
 from .test_aggregates import choose, mixes, timelines
