@@ -47,7 +47,7 @@ class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 class AnswerInline(ReadOnlyAdminMixin, admin.StackedInline):
     model = Answer
-    fields = (("question", "discussed", "language"), "text", ("edited_by", "edited_at", "version"))
+    fields = (("question", "discussed", "language"), "text", ("edited_by", "updated_at", "version"))
     ordering = ("question__order", "question__number")
     extra = 0
 

@@ -24,7 +24,27 @@ def _history():
     return HistoricalRecords()
 
 
-class Summary(models.Model):
+class VersionedUnit(models.Model):
+    """What every unit a delegation edits (a summary's details, an answer, an action, a
+    TA request) shares: its ``version`` for optimistic concurrency, when it was last
+    saved and who saved it last (``services.versioned.versioned_write`` sets them)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Summary(VersionedUnit):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -48,19 +68,10 @@ class Summary(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     timer_started_at = models.DateTimeField(_("timer started at"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
-    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
-    # The last save of the details (participants, rapporteur): a delegation's edit, which
-    # ``updated_at`` is not (a submit or a countdown started changes it too).
+    # The last save of the details (participants, rapporteur, by ``edited_by``): a
+    # delegation's edit, which ``updated_at`` is not (a submit or a countdown started
+    # changes it too).
     details_saved_at = models.DateTimeField(_("details last saved"), null=True, blank=True)
-    details_saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("details last saved by"),
-    )
     history = _history()
 
     class Meta:
@@ -91,7 +102,7 @@ class Summary(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
-class Answer(models.Model):
+class Answer(VersionedUnit):
     summary = models.ForeignKey(
         Summary, on_delete=models.CASCADE, related_name="answers", verbose_name=_("summary")
     )
@@ -109,16 +120,6 @@ class Answer(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=content_language_choices, blank=True
     )
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("last edited by"),
-    )
-    edited_at = models.DateTimeField(_("last edited at"), auto_now=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
     history = _history()
 
     class Meta:
@@ -176,7 +177,7 @@ class PlanItemQuerySet(models.QuerySet):
         return self.filter(removed_at__isnull=True)
 
 
-class PlanItem(models.Model):
+class PlanItem(VersionedUnit):
     """Fields shared by actions and TA requests.
 
     Removing an item keeps it (``removed_at``): it can be put back from the plan page
@@ -224,21 +225,11 @@ class PlanItem(models.Model):
         help_text=_("Created by 'draft from the summaries' and not edited since."),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    version = models.PositiveIntegerField(_("version"), default=1)
-    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("last edited by"),
-    )
 
     objects = PlanItemQuerySet.as_manager()
 
-    class Meta:
+    class Meta(VersionedUnit.Meta):
         abstract = True
         ordering = ["delegation", "order", "pk"]
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -187,7 +188,7 @@ def _answers_export(*, workshop, session, absolute_url):
         """(local time without seconds, username) of a real edit, else (None, "")."""
         if answer is None or not (written or answer.discussed):
             return None, ""
-        at = timezone.localtime(answer.edited_at, zone)
+        at = timezone.localtime(answer.updated_at, zone)
         by = answer.edited_by.get_username() if answer.edited_by else ""
         return at.replace(tzinfo=None, second=0, microsecond=0), by
 
@@ -201,7 +202,7 @@ def _answers_export(*, workshop, session, absolute_url):
         field_label(Answer, "discussed"),
         *typed,
         _("Answer language"),
-        f"{field_label(Answer, 'edited_at')} ({workshop.time_zone})",
+        f"{capfirst(_('last edited at'))} ({workshop.time_zone})",
         field_label(Answer, "edited_by"),
         _("Link"),
     )

@@ -52,9 +52,9 @@ def _summary_state(session, summary):
     answers = list(summary.answers.all()) if summary else []
     # Written: a text, or a structured answer (options, shares, milestones) in ``data``.
     written = [answer for answer in answers if answer.text.strip() or answer.data]
-    edits = [(a.edited_at, a.edited_by.get_username() if a.edited_by else "") for a in answers]
+    edits = [(a.updated_at, a.edited_by.get_username() if a.edited_by else "") for a in answers]
     if summary is not None and summary.details_saved_at is not None:
-        saved_by = summary.details_saved_by
+        saved_by = summary.edited_by
         edits.append((summary.details_saved_at, saved_by.get_username() if saved_by else ""))
     last_at, last_by = max(edits, key=lambda edit: edit[0], default=(None, ""))
     if summary is None or (not written and summary.version == 1):
@@ -109,12 +109,12 @@ def work_states(*, delegations, sessions):
         for summary in Summary.objects.filter(
             session__in=[s.pk for s in group], delegation__in=delegation_ids
         )
-        .select_related("details_saved_by")
+        .select_related("edited_by")
         .prefetch_related(
             Prefetch(
                 "answers",
                 queryset=Answer.objects.only(
-                    "summary_id", "text", "data", "language", "edited_at", "edited_by"
+                    "summary_id", "text", "data", "language", "updated_at", "edited_by"
                 ).select_related("edited_by"),
             )
         )

@@ -89,7 +89,7 @@ def _answer_json(question, answer, delegation):
     return unit_json(
         form_values(form),
         version=answer.version if answer else 0,
-        saved_at=answer.edited_at if answer else None,
+        saved_at=answer.updated_at if answer else None,
         saved_by=answer.edited_by if answer else None,
         merged_from=getattr(answer, "merged_from", ()),
         # A financing mix whose shares do not add up to 100 % (saved anyway).

@@ -25,8 +25,8 @@ from sessions.models import GuidanceQuestion, InterventionArea, Session, Worksho
 from summaries import services
 from summaries.models import ActionItem, TARequest
 from summaries.pdf import labels, plan_document, render_document
-from tests.conftest import make_member
 from tests.common.test_pdf_text_layer import shown_codes, to_unicode
+from tests.conftest import make_member
 
 from .conftest import write_answers
 

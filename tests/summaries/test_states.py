@@ -58,7 +58,7 @@ def test_last_edit_is_the_latest_answer_and_who_saved_it(delegation_a, session, 
         user=member_a,
     )
     [state] = delegation_states(delegation=delegation_a, sessions=[session])
-    assert (state.last_edit_at, state.last_edit_by) == (answer.edited_at, member_a.username)
+    assert (state.last_edit_at, state.last_edit_by) == (answer.updated_at, member_a.username)
 
 
 def test_details_saved_last_name_who_saved_them_and_a_submit_is_no_edit(

@@ -61,7 +61,7 @@ def answers(session, partner_items, thai_community, vietnamese_province):
 
 
 def edited_at(answer):
-    local = timezone.localtime(answer.edited_at, zoneinfo.ZoneInfo("Africa/Dakar"))
+    local = timezone.localtime(answer.updated_at, zoneinfo.ZoneInfo("Africa/Dakar"))
     return local.replace(tzinfo=None, second=0, microsecond=0)
 
 

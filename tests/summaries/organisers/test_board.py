@@ -69,16 +69,16 @@ def test_board_counts_answers_and_words(progress, workshop):
 
 
 def test_board_last_saved_is_latest_answer(progress, workshop, delegation_a):
-    latest = Answer.objects.filter(summary__delegation=delegation_a).latest("edited_at")
-    board = progress_board(workshop=workshop, now=latest.edited_at + dt.timedelta(minutes=3))
+    latest = Answer.objects.filter(summary__delegation=delegation_a).latest("updated_at")
+    board = progress_board(workshop=workshop, now=latest.updated_at + dt.timedelta(minutes=3))
     cell = next(row.cells[0] for row in board.rows if row.delegation == delegation_a)
-    assert (cell.last_saved, cell.saved_ago) == (latest.edited_at, "3\xa0minutes")
+    assert (cell.last_saved, cell.saved_ago) == (latest.updated_at, "3\xa0minutes")
     assert cell.last_saved_by == latest.edited_by.get_username()  # as the delegation page
 
 
 def test_board_last_saved_within_a_minute_is_just_now(progress, workshop, delegation_a):
-    latest = Answer.objects.filter(summary__delegation=delegation_a).latest("edited_at")
-    board = progress_board(workshop=workshop, now=latest.edited_at + dt.timedelta(seconds=20))
+    latest = Answer.objects.filter(summary__delegation=delegation_a).latest("updated_at")
+    board = progress_board(workshop=workshop, now=latest.updated_at + dt.timedelta(seconds=20))
     cell = next(row.cells[0] for row in board.rows if row.delegation == delegation_a)
     assert (cell.seconds_ago, cell.saved_ago) == (20, "")
 
