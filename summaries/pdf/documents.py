@@ -205,7 +205,10 @@ class ActionGroup:
 
 
 @dataclass(frozen=True)
-class PlanDocument:
+class DocumentHeader:
+    """What every delegation document says of itself on its first page: the workshop,
+    the delegation, its language and when it was made (:func:`document_header`)."""
+
     language: str
     workshop_title: Localized
     workshop_start: dt.date
@@ -218,6 +221,39 @@ class PlanDocument:
     delegation_language: str
     generated_at: dt.datetime  # aware, in the workshop's time zone
     time_zone: str
+
+    @property
+    def delegation_kind_label(self):
+        if self.delegation_kind in Delegation.Kind:
+            return Delegation.Kind(self.delegation_kind).label
+        return self.delegation_kind
+
+
+def document_header(delegation, language, *, now=None):
+    """The :class:`DocumentHeader` fields of ``delegation``'s documents in ``language``
+    (as keyword arguments of a document)."""
+    workshop = delegation.workshop
+    fallbacks = (workshop.default_language,)
+    return {
+        "language": language,
+        "workshop_title": localized(workshop, "title", language, fallbacks),
+        "workshop_start": workshop.start_date,
+        "workshop_end": workshop.end_date,
+        "workshop_venue": localized(workshop, "venue", language, fallbacks),
+        "workshop_slug": workshop.slug,
+        "delegation_slug": delegation.slug,
+        "delegation_name": delegation.name,
+        "delegation_kind": delegation.kind,
+        "delegation_language": delegation.language,
+        "generated_at": timezone.localtime(
+            now or timezone.now(), zoneinfo.ZoneInfo(workshop.time_zone)
+        ),
+        "time_zone": workshop.time_zone,
+    }
+
+
+@dataclass(frozen=True)
+class PlanDocument(DocumentHeader):
     state: str  # the plan's state, as every page shows it (summaries.selectors.states)
     sessions: tuple[SessionEntry, ...]
     actions: tuple[ActionEntry, ...]
@@ -227,12 +263,6 @@ class PlanDocument:
     @property
     def is_draft(self):
         return self.state != "final"
-
-    @property
-    def delegation_kind_label(self):
-        if self.delegation_kind in Delegation.Kind:
-            return Delegation.Kind(self.delegation_kind).label
-        return self.delegation_kind
 
     @property
     def months(self):
@@ -462,20 +492,7 @@ def _plan_document(delegation, language, *, state, answers, actions, ta_requests
     )
 
     return PlanDocument(
-        language=language,
-        workshop_title=localized(workshop, "title", language, fallbacks),
-        workshop_start=workshop.start_date,
-        workshop_end=workshop.end_date,
-        workshop_venue=localized(workshop, "venue", language, fallbacks),
-        workshop_slug=workshop.slug,
-        delegation_slug=delegation.slug,
-        delegation_name=delegation.name,
-        delegation_kind=delegation.kind,
-        delegation_language=delegation.language,
-        generated_at=timezone.localtime(
-            now or timezone.now(), zoneinfo.ZoneInfo(workshop.time_zone)
-        ),
-        time_zone=workshop.time_zone,
+        **document_header(delegation, language, now=now),
         state=state,
         sessions=tuple(
             SessionEntry(

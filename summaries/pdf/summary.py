@@ -14,13 +14,18 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from delegations.models import Delegation
 from sessions import kinds
 from sessions.i18n import Localized, localized
 from sessions.models import Session
 
 from ..models import Answer, Summary
-from .documents import check_language, structured_context, structured_display
+from .documents import (
+    DocumentHeader,
+    check_language,
+    document_header,
+    structured_context,
+    structured_display,
+)
 
 
 @dataclass(frozen=True)
@@ -37,17 +42,7 @@ class SummaryAnswer:
 
 
 @dataclass(frozen=True)
-class SummaryDocument:
-    language: str
-    workshop_title: Localized
-    workshop_start: dt.date
-    workshop_end: dt.date
-    workshop_venue: Localized
-    workshop_slug: str
-    delegation_slug: str
-    delegation_name: str
-    delegation_kind: str
-    delegation_language: str
+class SummaryDocument(DocumentHeader):
     session_code: str
     session_title: Localized
     session_day: int
@@ -57,19 +52,11 @@ class SummaryDocument:
     submitted: bool
     submitted_at: dt.datetime | None  # aware, in the workshop's time zone
     submitted_by: str
-    generated_at: dt.datetime  # aware, in the workshop's time zone
-    time_zone: str
     answers: tuple[SummaryAnswer, ...]
 
     @property
     def is_draft(self):
         return not self.submitted
-
-    @property
-    def delegation_kind_label(self):
-        if self.delegation_kind in Delegation.Kind:
-            return Delegation.Kind(self.delegation_kind).label
-        return self.delegation_kind
 
 
 def summary_document(*, delegation, session, language=None, now=None):
@@ -153,16 +140,7 @@ def _summary_document(delegation, session, language, *, summary, answers, questi
         return timezone.localtime(moment, zone) if moment else None
 
     return SummaryDocument(
-        language=language,
-        workshop_title=localized(workshop, "title", language, fallbacks),
-        workshop_start=workshop.start_date,
-        workshop_end=workshop.end_date,
-        workshop_venue=localized(workshop, "venue", language, fallbacks),
-        workshop_slug=workshop.slug,
-        delegation_slug=delegation.slug,
-        delegation_name=delegation.name,
-        delegation_kind=delegation.kind,
-        delegation_language=delegation.language,
+        **document_header(delegation, language, now=now),
         session_code=session.code,
         session_title=localized(session, "title", language, fallbacks),
         session_day=session.day,
@@ -174,7 +152,5 @@ def _summary_document(delegation, session, language, *, summary, answers, questi
         submitted_by=summary.submitted_by.get_username()
         if submitted and summary.submitted_by
         else "",
-        generated_at=timezone.localtime(now or timezone.now(), zone),
-        time_zone=workshop.time_zone,
         answers=tuple(entries),
     )
