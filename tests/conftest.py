@@ -6,8 +6,9 @@ import os
 import pytest
 from django.contrib.auth.models import Group, User
 
-from delegations.models import Delegation, LanguagePreference, Membership
-from sessions.models import GuidanceQuestion, Session, Workshop
+from delegations.models import Delegation, LanguagePreference
+from sessions.models import GuidanceQuestion, Session
+from tests.factories import make_member, make_workshop
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that
 # browser tests make around it are still synchronous and safe.
@@ -47,7 +48,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def workshop(db):
-    return Workshop.objects.create(
+    return make_workshop(
         title_en="Regional workshop",
         title_fr="Atelier régional",
         slug="regional",
@@ -84,12 +85,6 @@ def session(workshop):
             else GuidanceQuestion.Feeds.NOTHING,
         )
     return session
-
-
-def make_member(username, delegation, role=Membership.Role.RAPPORTEUR):
-    user = User.objects.create_user(username, password="pass-" + username)
-    Membership.objects.create(user=user, delegation=delegation, role=role)
-    return user
 
 
 @pytest.fixture

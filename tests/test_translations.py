@@ -25,10 +25,11 @@ from django.utils import timezone
 from django.utils.translation import trans_real
 
 from delegations.models import Delegation, LanguagePreference
-from sessions.models import GuidanceQuestion, Session, Workshop
+from sessions.models import GuidanceQuestion, Session
 from summaries import services
 from summaries.models import ActionItem
 from tests.conftest import make_member, make_staff
+from tests.factories import make_workshop
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 TRANSLATED = ["fr", "vi", "th"]
@@ -252,7 +253,7 @@ def translated(key, field):
 def world(db):
     """A four-language workshop, one delegation per translated language with an
     answer, an action and a TA request, one that has not started, and an organiser."""
-    workshop = Workshop.objects.create(
+    workshop = make_workshop(
         **translated("title", "title"),
         slug="regional",
         start_date=dt.date(2026, 11, 23),

@@ -16,8 +16,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from delegations.models import Membership
-from sessions.models import GuidanceQuestion, Session, Workshop
+from sessions.models import GuidanceQuestion, Session
 from sessions.services import session_duplicate
+from tests.factories import make_workshop
 
 SESSIONS_URL = reverse("admin:workshop_sessions_session_changelist")
 WORKSHOPS_URL = reverse("admin:workshop_sessions_workshop_changelist")
@@ -39,7 +40,7 @@ def source(session):
 
 @pytest.fixture
 def target(db):
-    return Workshop.objects.create(
+    return make_workshop(
         title_en="National workshop",
         slug="national",
         start_date=dt.date(2027, 2, 1),

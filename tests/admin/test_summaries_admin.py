@@ -8,9 +8,10 @@ from django.test import Client
 from django.urls import reverse
 
 from delegations.models import Delegation
-from sessions.models import Session, Workshop
+from sessions.models import Session
 from summaries import services as summary_services
 from summaries.models import Answer, Summary
+from tests.factories import make_workshop
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def test_summary_changelist_lists_summaries(facilitator_client, answer):
 
 
 def test_summary_changelist_filters_by_workshop(facilitator_client, answer, workshop):
-    other = Workshop.objects.create(
+    other = make_workshop(
         title_en="Provincial workshop",
         slug="provincial",
         start_date=dt.date(2026, 12, 1),

@@ -8,14 +8,15 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from sessions.models import GuidanceQuestion, Session, Workshop
+from sessions.models import GuidanceQuestion, Session
+from tests.factories import make_workshop
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def hanoi(db):
-    return Workshop.objects.create(
+    return make_workshop(
         title_en="Partnership group",
         title_vi="Nhóm đối tác",
         slug="hanoi",
@@ -125,7 +126,7 @@ def test_deadline_of_a_new_session_follows_the_chosen_workshop(facilitator_clien
 
 def test_time_that_does_not_exist_in_the_workshop_zone_is_refused(facilitator_client, db):
     # Clocks in Paris jump from 02:00 to 03:00 on 29 March 2026.
-    paris = Workshop.objects.create(
+    paris = make_workshop(
         title_en="Paris",
         slug="paris",
         start_date=dt.date(2026, 3, 28),

@@ -28,6 +28,7 @@ from delegations.models import Delegation, Membership
 from delegations.services import delegation_card_holders, delegation_cards_issue
 from sessions.models import Workshop
 from tests.conftest import make_member
+from tests.factories import make_workshop
 
 PORTAL = "https://portal.example.org/"
 MM = 72 / 25.4  # points per millimetre
@@ -207,7 +208,7 @@ def test_card_link_is_refused_once_the_workshop_has_ended(running, delegation_a,
 
 
 def test_card_link_is_refused_at_another_workshops_address(running, delegation_a, member_a):
-    Workshop.objects.create(
+    make_workshop(
         title_en="Other", slug="other", start_date=running.start_date, end_date=running.end_date
     )
     path = link_path(card_sign_in_url(member_a, running, portal_url=PORTAL))
@@ -382,7 +383,7 @@ def test_qr_code_signs_in_its_member(running, delegation_a, member_a, member_b, 
 @pytest.fixture
 def four_languages(db):
     """A workshop with one delegation (and member) per interface language."""
-    workshop = Workshop.objects.create(
+    workshop = make_workshop(
         title_en="Four languages",
         slug="four",
         start_date=dt.date(2027, 1, 4),
@@ -522,7 +523,7 @@ LONG_NAME = (
 def longest(db):
     """The demo workshops, plus the longest title and name the models allow."""
     demo_load()
-    workshop = Workshop.objects.create(
+    workshop = make_workshop(
         title_en=LONG_TITLE,
         title_fr=LONG_TITLE,
         slug="long",

@@ -26,10 +26,10 @@ from sessions.models import (
     GuidanceQuestion,
     QuestionOption,
     Session,
-    Workshop,
 )
 from summaries import services
 from summaries.models import Bundle, TARequest
+from tests.factories import make_workshop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -152,7 +152,7 @@ def portal_pages(workshop, session, delegation_a, delegation_b, member_a, organi
         data={"title": "Appui au chiffrage", "priority": TARequest.Priority.HIGH},
         user=member_a,
     )
-    Workshop.objects.create(
+    make_workshop(
         title_en="Community forum",
         slug="forum",
         start_date=workshop.start_date,

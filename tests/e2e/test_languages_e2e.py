@@ -9,9 +9,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from delegations.models import Delegation
-from sessions.models import GuidanceQuestion, Session, Workshop
+from sessions.models import GuidanceQuestion, Session
 from summaries.services import plan_item_create
 from tests.conftest import make_member
+from tests.factories import make_workshop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ VIETNAMESE_QUESTION = "Tỉnh đã huy động những nguồn lực nào cho y 
 
 @pytest.fixture
 def forum(db):
-    workshop = Workshop.objects.create(
+    workshop = make_workshop(
         title_en="Community forums",
         title_th="เวทีชุมชน",
         title_vi="Diễn đàn cộng đồng",

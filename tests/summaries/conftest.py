@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 
 from delegations.models import Delegation
-from sessions.models import GuidanceQuestion, InterventionArea, Session, Workshop
+from sessions.models import GuidanceQuestion, InterventionArea, Session
 from summaries import services
 from summaries.models import Summary
 from tests.conftest import make_member
+from tests.factories import make_workshop
 
 # What the Senegal delegation wrote, by question number.
 SENEGAL_ANSWERS = {
@@ -161,7 +162,7 @@ def senegal_plan(delegation_a, session, member_a, intervention_areas):
 @pytest.fixture
 def thai_delegation(db):
     """A Bangkok community group writing in Thai, in a Thai-first workshop."""
-    workshop = Workshop.objects.create(
+    workshop = make_workshop(
         title_en="Bangkok community forums",
         title_th="เวทีชุมชนขับเคลื่อนธรรมนูญสุขภาพ",
         slug="community-forum",

@@ -21,12 +21,13 @@ from pypdf import PdfReader
 
 from common.text import split_words
 from delegations.models import Delegation
-from sessions.models import GuidanceQuestion, InterventionArea, Session, Workshop
+from sessions.models import GuidanceQuestion, InterventionArea, Session
 from summaries import services
 from summaries.models import ActionItem, TARequest
 from summaries.pdf import labels, plan_document, render_document
 from tests.common.test_pdf_text_layer import shown_codes, to_unicode
 from tests.conftest import make_member
+from tests.factories import make_workshop
 
 from .conftest import write_answers
 
@@ -104,7 +105,7 @@ VIETNAMESE_TA = {
 @pytest.fixture
 def workshop_th_vi(db):
     """A workshop in Thai, Vietnamese and English, with its questions and areas in all."""
-    workshop = Workshop.objects.create(
+    workshop = make_workshop(
         title_en="Community health forum",
         title_th="เวทีสุขภาพชุมชน",
         title_vi="Diễn đàn sức khỏe cộng đồng",

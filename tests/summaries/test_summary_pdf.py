@@ -18,12 +18,13 @@ from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from delegations.models import Delegation
-from sessions.models import GuidanceQuestion, Session, Workshop
+from sessions.models import GuidanceQuestion, Session
 from summaries import services
 from summaries.models import RenderedDocument, Summary
 from summaries.pdf.render import render_summary
 from summaries.pdf.summary import summary_document
 from tests.conftest import make_member
+from tests.factories import make_workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ THAI_ANSWER = "ชุมชนเลือกหมวดหมู่สัง�
 
 @pytest.fixture
 def hpg(db):
-    workshop = Workshop.objects.create(
+    workshop = make_workshop(
         title_en="Health Partnership Group (HPG) meeting",
         title_vi="Cuộc họp Nhóm Đối tác y tế (HPG)",
         slug="hpg-consultation",

@@ -12,16 +12,16 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from delegations.models import Delegation, LanguagePreference
-from sessions.models import Workshop
 from summaries.services import plan_item_create
 from tests.conftest import make_member
+from tests.factories import make_workshop
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def hanoi(db):
-    return Workshop.objects.create(
+    return make_workshop(
         title_en="Partnership group",
         title_vi="Nhóm đối tác",
         slug="hanoi",

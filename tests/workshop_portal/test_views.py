@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from sessions.models import Session
+from tests.factories import make_workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +55,8 @@ def test_workshop_page_shows_deadline_in_workshop_time_zone(client, member_a, wo
 
 
 def test_workshop_page_of_other_workshop_is_404(client, member_b, workshop):
-    from sessions.models import Workshop
 
-    other = Workshop.objects.create(
+    other = make_workshop(
         title="Other", slug="other", start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 1, 2)
     )
     client.force_login(member_b)
