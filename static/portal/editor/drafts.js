@@ -1,52 +1,14 @@
-/* The local copy: this browser's copies of text the server has not confirmed (issue 12).
- *
- * Why two stores, as measured in Debian's Chromium 156 under Playwright:
- * - localStorage.setItem is synchronous, and Chromium sends the change to the browser
- *   process in the same task: a copy written in the keystroke survived page.close()
- *   at once, a hung tab closed and a killed renderer (30/30, 30/30, 20/20), where an
- *   IndexedDB write started in the same keystroke was lost 29 times in 30. But the
- *   browser puts localStorage on disk no sooner than 5 s after a change and at most
- *   60 times an hour: killing the whole browser (a power cut, a crash) lost the copy
- *   every time, even 3 s after the keystroke.
- * - IndexedDB with durability "strict" is on disk once its transaction completes
- *   (1 to 85 ms here) and survived a killed browser every time.
- * So every change is written to both, and a unit says "kept in this browser" only
- * once the IndexedDB transaction holding its current text has completed.
- *
- * Each page load ("tab") writes its own copy, "<storage key>:<unit>~<tab>", so two tabs
- * never overwrite each other's text, and holds a Web Lock named after itself for its
- * whole life, so another page can tell a closed or crashed tab's copy from a live one.
- * A copy is removed only
- * - by the tab that wrote it, once the server confirmed exactly the values it holds
- *   (a late answer for older text leaves a newer copy alone);
- * - from a closed tab, by a page that got the server to confirm exactly its values,
- *   or in the very IndexedDB transaction that writes it into that page's own copy
- *   (a move: the text is never out of the store).
- * Equality with the server's text at load removes nothing, and no page ever removes a
- * live tab's copy. Each copy is numbered (seq) by its tab: what goes is the version that
- * was confirmed or moved and any older one of the same tab (IndexedDB may hold an older
- * one than localStorage when the tab ended before its last commit), never a newer one.
- * Copies written by earlier versions of this script ("<unit>" with no tab) count as a
- * closed tab's and are compared by their values.
- */
+/* The local copy: this browser's copies of text the server has not confirmed, in
+ * localStorage (survives a closed or crashed tab at once) and IndexedDB with strict
+ * durability (survives a killed browser); one copy per tab, removed only once the
+ * server confirmed exactly its values. Why, and the rules: docs/local-copy.md. */
+
+import { same } from "./values.js";
 
 const DB_NAME = "workshop-portal-drafts";
 const STORE = "drafts";
 const LOCK_PREFIX = "workshop-portal-tab:";
 const LOAD_WAIT_MS = 1500; // longest wait for IndexedDB at load before using localStorage alone
-
-/** Equal values (field order aside): what two copies, or a copy and a save, hold. */
-export function same(a, b) {
-  return stable(a) === stable(b);
-}
-
-function stable(value) {
-  if (value && typeof value === "object" && !Array.isArray(value)) {
-    return "{" + Object.keys(value).sort().map((k) => JSON.stringify(k) + ":" + stable(value[k])).join(",") + "}";
-  }
-  if (Array.isArray(value)) return "[" + value.map(stable).join(",") + "]";
-  return JSON.stringify(value);
-}
 
 function lsGet(key) {
   try {
