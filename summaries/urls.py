@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import documents, organisers
+from .views import history as history_views
 from .views import plan as plan_views
 from .views import summary as summary_views
 
@@ -64,12 +65,12 @@ urlpatterns = [
     path(summary_url + "details/", summary_views.details_save, name="details_save"),
     path(
         summary_url + "details/history/",
-        summary_views.details_history,
+        history_views.details_history,
         name="details_history",
     ),
     path(
         summary_url + "details/restore/",
-        summary_views.details_restore,
+        history_views.details_restore,
         name="details_restore",
     ),
     path(summary_url + "submit/", summary_views.summary_submit, name="submit"),
@@ -78,12 +79,12 @@ urlpatterns = [
     path(summary_url + "answers/<int:number>/", summary_views.answer_save, name="answer_save"),
     path(
         summary_url + "answers/<int:number>/history/",
-        summary_views.answer_history,
+        history_views.answer_history,
         name="answer_history",
     ),
     path(
         summary_url + "answers/<int:number>/restore/",
-        summary_views.answer_restore,
+        history_views.answer_restore,
         name="answer_restore",
     ),
 ]

@@ -7,9 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from delegations import permissions
 from delegations.permissions import (
@@ -24,7 +24,6 @@ from sessions.i18n import content_language_name
 from .. import selectors, services
 from ..forms import SummaryDetailsForm, answer_form_for, form_values
 from ..models import Answer, Summary
-from ..selectors import history
 from .common import (
     closed_refusal,
     conflicting_fields,
@@ -35,7 +34,7 @@ from .common import (
 )
 
 
-def _find_summary(request, workshop, delegation, session, *, create):
+def find_summary(request, workshop, delegation, session, *, create):
     """(access, summary) for the URL, or 404 when the user may not see it.
 
     Readers who cannot edit never create a summary: they see an unsaved, empty one.
@@ -53,8 +52,8 @@ def _find_summary(request, workshop, delegation, session, *, create):
     return access, summary
 
 
-def _editable(request, workshop, delegation, session):
-    access, summary = _find_summary(request, workshop, delegation, session, create=True)
+def editable_summary(request, workshop, delegation, session):
+    access, summary = find_summary(request, workshop, delegation, session, create=True)
     if not access.can_edit:
         raise Http404("Read-only access.")
     return summary
@@ -155,7 +154,7 @@ def answer_save(request, workshop, delegation, session, number):
 @json_login_required
 @require_POST
 def details_save(request, workshop, delegation, session):
-    summary = _editable(request, workshop, delegation, session)
+    summary = editable_summary(request, workshop, delegation, session)
     form = SummaryDetailsForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": " ".join(flat_errors(form))}, status=400)
@@ -176,7 +175,7 @@ def details_save(request, workshop, delegation, session):
 
 @login_required
 def summary_page(request, workshop, delegation, session):
-    access, summary = _find_summary(request, workshop, delegation, session, create=True)
+    access, summary = find_summary(request, workshop, delegation, session, create=True)
     if summary.session.kind == summary.session.Kind.ACTION_PLANNING:
         return redirect(access.delegation.get_plan_url())
     workshop = summary.session.workshop
@@ -352,7 +351,7 @@ def _save_posted_summary(request, page, *, readonly):
 @login_required
 @require_POST
 def summary_submit(request, workshop, delegation, session):
-    summary = _editable(request, workshop, delegation, session)
+    summary = editable_summary(request, workshop, delegation, session)
     try:
         services.summary_submit(summary=summary, user=request.user)
     except services.WritingClosed as exc:
@@ -367,7 +366,7 @@ def summary_submit(request, workshop, delegation, session):
 @login_required
 @require_POST
 def summary_reopen(request, workshop, delegation, session):
-    summary = _editable(request, workshop, delegation, session)
+    summary = editable_summary(request, workshop, delegation, session)
     try:
         services.summary_reopen(summary=summary, user=request.user)
     except services.WritingClosed as exc:
@@ -380,7 +379,7 @@ def summary_reopen(request, workshop, delegation, session):
 @json_login_required
 @require_POST
 def timer_start(request, workshop, delegation, session):
-    summary = _editable(request, workshop, delegation, session)
+    summary = editable_summary(request, workshop, delegation, session)
     try:
         summary = services.summary_timer_start(
             summary=summary, restart=request.POST.get("restart") == "1"
@@ -388,101 +387,6 @@ def timer_start(request, workshop, delegation, session):
     except services.WritingClosed as exc:
         return closed_refusal(exc)
     return JsonResponse({"started_at": summary.timer_started_at.isoformat()})
-
-
-@login_required
-@require_GET
-def answer_history(request, workshop, delegation, session, number):
-    access, summary = _find_summary(request, workshop, delegation, session, create=False)
-    answer = get_object_or_404(
-        Answer.objects.select_related("question"), summary__pk=summary.pk, question__number=number
-    )
-    return render(
-        request,
-        "summaries/answer_history.html",
-        {
-            "answer": answer,
-            "summary": summary,
-            "versions": history.answer_versions(answer),
-            "access": access,
-            "write": permissions.can_write_summary(summary, access=access),
-        },
-    )
-
-
-@login_required
-@require_POST
-def answer_restore(request, workshop, delegation, session, number):
-    summary = _editable(request, workshop, delegation, session)
-    answer = get_object_or_404(Answer, summary=summary, question__number=number)
-    try:
-        history_id = int(request.POST.get("history_id", ""))
-        services.answer_restore(answer=answer, history_id=history_id, user=request.user)
-    except (ValueError, answer.history.model.DoesNotExist):
-        raise Http404("No such version.") from None
-    except services.WritingClosed as exc:
-        messages.error(request, exc.reason)
-    else:
-        messages.success(request, _("The earlier version is restored as the newest version."))
-    return redirect(summary.get_absolute_url() + f"#question-{number}")
-
-
-@login_required
-@require_GET
-def details_history(request, workshop, delegation, session):
-    access, summary = _find_summary(request, workshop, delegation, session, create=False)
-    if summary.pk is None:
-        raise Http404("Nothing saved yet.")
-    return render(
-        request,
-        "summaries/details_history.html",
-        {
-            "summary": summary,
-            "workshop": summary.session.workshop,
-            "delegation": access.delegation,
-            "versions": history.versions(
-                summary,
-                services.DETAILS_FIELDS,
-                language=request.LANGUAGE_CODE,
-                long_fields=("participants",),
-            ),
-            "write": permissions.can_write_summary(summary, access=access),
-        },
-    )
-
-
-@login_required
-@require_POST
-def details_restore(request, workshop, delegation, session):
-    summary = _editable(request, workshop, delegation, session)
-    try:
-        services.summary_details_restore(
-            summary=summary,
-            history_id=int(request.POST.get("history_id", "")),
-            base_version=int(request.POST.get("version", "")),
-            user=request.user,
-        )
-    except (ValueError, summary.history.model.DoesNotExist):
-        raise Http404("No such version.") from None
-    except services.StaleEdit:
-        messages.error(
-            request,
-            _(
-                "Someone saved the participants or the rapporteur since you opened the "
-                "earlier versions; nothing was restored. Look at them again."
-            ),
-        )
-        return redirect(
-            "summaries:details_history",
-            workshop=summary.session.workshop.slug,
-            delegation=summary.delegation.slug,
-            session=summary.session.code,
-        )
-    except services.WritingClosed as exc:
-        messages.error(request, exc.reason)
-    else:
-        messages.success(request, _("The earlier version is restored as the newest version."))
-    return redirect(summary.get_absolute_url() + "#details")
 
 
 @login_required
