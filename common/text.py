@@ -3,8 +3,8 @@ text is cleaned, counted and shortened.
 
 - :func:`clean_typed_text`: what every text a delegation or a facilitator types goes
   through before it is stored (forms, autosave, plan items, drafting, workshop
-  files): line ends normalised to ``\\n``; C0 and C1 control characters other than tab
-  and newline removed, except Word's manual line break (``\\x0b``) and the form feed,
+  files): line ends normalised to ``\n``; C0 and C1 control characters other than tab
+  and newline removed, except Word's manual line break (``\x0b``) and the form feed,
   which become a newline. PostgreSQL refuses NUL and SQLite keeps it, openpyxl
   refuses the other C0 characters: removing them at the door makes both databases
   and every export behave the same. :func:`clean_typed_line` is the same for a
@@ -19,15 +19,8 @@ text is cleaned, counted and shortened.
   spaces would count a Thai paragraph as one word (13 words for an answer the page
   counts as 157).
 
-The session page counts words with Chromium's ``Intl.Segmenter`` (``countWords`` in
-``static/portal/editor/limits.js``), and the server must count the same. Chromium's ICU
-carries a patch to the word rules (``third_party/icu/patches/wordbrk.patch``): a
-full stop between letters is a break (``example.org``, ``พ.ศ.``, ``U.S.A.`` are two
-or three words; ``3.5`` stays one number), and so is ``@`` (ICU 72 made it a letter
-so as to keep e-mail addresses whole). :func:`_word_rules` applies the same two
-changes to the system ICU's rules for the text's language; the Thai dictionary and
-everything else are ICU's own. ``tests/e2e/test_word_count_e2e.py`` compares the
-counts with Chromium's.
+Word counts match Chromium's ``Intl.Segmenter``, ICU with Chromium's two changes to the
+word rules (docs/word-counts.md); ``tests/e2e/test_word_count_e2e.py`` compares them.
 """
 
 import re

@@ -38,7 +38,7 @@ def interface_language_reset():
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, never a downloaded browser (see STACK.md)."""
+    """Debian's Chromium, never a downloaded browser (a download fails on these machines)."""
     return {
         **browser_type_launch_args,
         "executable_path": "/usr/bin/chromium",

@@ -1,78 +1,8 @@
 """A correct text layer in WeasyPrint 70 PDFs (Thai sara am, tone marks, any
-multi-glyph cluster): a small patch to carry until upstream fixes it.
-
-Call :func:`install` once before rendering; it is global and idempotent::
-
-    from common.pdf.text_layer import install
-    install()
-
-The defect (WeasyPrint 70.0; upstream issue Kozea/WeasyPrint#2841)
-------------------------------------------------------------------
-A PDF shows glyph ids. Copy, search and screen readers get the text back through
-the font's ToUnicode CMap, which gives each shown code ONE text. WeasyPrint fills
-that map in ``weasyprint/draw/text.py``, ``draw_first_line()``, lines 193-203: a
-glyph id not yet in ``font.to_unicode`` gets the UTF-8 slice from its cluster start
-to the next glyph's cluster start, first come first served. The glyph id itself is
-the code written to the content stream (lines 219 and 226), and ``pdf/fonts.py``
-writes ``font.to_unicode`` as the ToUnicode CMap (``build_fonts_dictionary()``,
-lines 338-385) of a font whose codes can only be its glyph ids (``Identity-H``
-encoding and ``/CIDToGIDMap /Identity``, ``_build_vector_font_dictionary()``,
-lines 625 and 676). So when shaping does not give one glyph per character:
-
-- a SHARED glyph keeps the text it was first drawn with. Noto Sans Thai draws ำ
-  as nikhahit + the sara-aa glyph of า, so a document reads "ประจา" for ประจำ, or
-  "ตำม" for ตาม, depending on which word came first;
-- inside a multi-glyph cluster, every glyph but the last gets the empty string,
-  and keeps it for the whole document: น้ำ is one cluster (น, then nikhahit + tone
-  mark + sara aa), so its tone-mark glyph reads as nothing in every later ป้า;
-- marks that are clusters of their own (ู and ้ in ผู้) carry their own text at
-  their own zero-width position, and poppler sorts them into the wrong place
-  ("ผูส ้ ง ู อายุ" for ผู้สูงอายุ).
-
-The fix
--------
-1. Units of text: each Pango cluster, plus the following clusters drawn only with
-   zero-advance glyphs (marks). A unit's whole text goes to one glyph, its last
-   glyph with an advance (the sara-aa glyph of ำ, the consonant of ผู้), else its
-   first; the other glyphs of the unit get the empty string. Zero-width marks never
-   carry text, so extractors cannot reorder them. Not the unit's first glyph, as in
-   PR #2869: a text-less advance at the end of a unit (the sara aa after the
-   nikhahit of ำ) is a gap that poppler takes for a space ("กำ ลัง").
-2. Every shown (glyph, text) pair gets a code of its own: the first text a glyph is
-   drawn with keeps the glyph id, any other text gets a substitute code above the
-   font's glyphs, taken from the same counter as WeasyPrint's ids for missing glyphs
-   (``Font.missing``, with a ``(glyph, text)`` key so that the counter counts it).
-3. The font's ``/CIDToGIDMap`` becomes a stream that draws each substitute code with
-   its real glyph (and missing ids with .notdef). The encoding stays ``Identity-H``
-   (pypdf decodes no other encoding) and the font file is untouched, so pages render
-   exactly as before.
-
-In code: :func:`_draw_first_line` wraps ``draw_first_line``; right before its glyph
-loop (at its ``stream.set_text_matrix`` call, after the line's last layout change)
-it writes the chosen codes into Pango's glyph string and pre-fills
-``font.to_unicode`` and ``font.widths`` for them, so the unchanged upstream loop
-shows them; the original glyph ids are put back afterwards.
-:func:`_build_vector_font_dictionary` adds the ``/CIDToGIDMap`` stream (and, when
-the font is embedded whole, the ToUnicode entries and widths of the codes); and
-``Font.subset`` never sees substitute codes. Bitmap fonts (Type 3), colour (emoji)
-fonts whose data is looked up by glyph id, CFF fonts (no ``/CIDToGIDMap``) and
-units holding a missing glyph keep the upstream behaviour.
-
-Upstream
---------
-The closed, unmerged PR Kozea/WeasyPrint#2869 ("Give every (glyph, text) pair its
-own ToUnicode identity") makes similar changes inside ``draw_first_line`` and
-``Font``, but gives a cluster's text to its first glyph and draws each substitute as
-a composite glyph added to the font file (TrueType only, subset with fontTools).
-Upstream should compute the unit texts in ``draw_first_line`` before drawing (one
-glyph of each unit, chosen as above, gets the text, the others the empty string),
-let the first text a glyph is drawn with keep its id, give every other (glyph, text)
-pair a code of its own, mapped to the real glyph by
-``_build_vector_font_dictionary`` (a ``/CIDToGIDMap`` stream for TrueType, an
-embedded encoding CMap for CFF, though pypdf decodes no such CMap), which leaves
-the font program alone. Once that has
-shipped, delete this module: :func:`install` warns and does nothing on any version
-but ``PINNED_VERSION``.
+multi-glyph cluster), carried until upstream fixes it (Kozea/WeasyPrint#2841): each
+unit of text goes to one glyph, and every shown (glyph, text) pair gets a code of
+its own. Call :func:`install` once before rendering. The defect, the fix and how to
+check it again on a WeasyPrint upgrade: docs/thai-text-layer.md.
 """
 
 import logging

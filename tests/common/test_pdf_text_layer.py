@@ -328,3 +328,13 @@ def test_install_refuses_another_weasyprint_version(monkeypatch):
         monkeypatch.undo()
         if was_installed:
             text_layer.install()
+
+
+def test_weasyprint_is_the_version_the_fix_was_checked_for():
+    # Another version would render with the upstream defect (install() patches nothing):
+    # see docs/thai-text-layer.md, "On a WeasyPrint upgrade".
+    import weasyprint
+
+    from common.pdf.text_layer import PINNED_VERSION
+
+    assert weasyprint.__version__ == PINNED_VERSION

@@ -406,7 +406,7 @@ THAI_MARKS = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a") | set(
 
 def normalized(text):
     """Text as poppler and pypdf extract it from Thai: no spaces, no combining marks,
-    sara am as sara aa (see STACK.md)."""
+    sara am as sara aa (docs/thai-text-layer.md)."""
     text = text.replace("\u0e33", "\u0e32")
     return "".join(
         c for c in text if not c.isspace() and not unicodedata.combining(c) and c not in THAI_MARKS
