@@ -7,3 +7,11 @@ class WorkshopSessionsConfig(AppConfig):
     name = "sessions"
     label = "workshop_sessions"
     verbose_name = _("Workshops and sessions")
+
+    def ready(self):
+        from django.urls import register_converter
+
+        from .converters import SessionCodeConverter
+
+        # Before any URL configuration is read: the pages' and the live pages' routes.
+        register_converter(SessionCodeConverter, "session_code")

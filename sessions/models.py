@@ -27,7 +27,7 @@ def validate_content_languages(value):
         )
 
 
-# A session code is a URL path segment (workshop_portal.converters): letters, digits,
+# A session code is a URL path segment (sessions.converters): letters, digits,
 # "-", "_" and ".", starting with a letter or a digit (never "." or "..").
 SESSION_CODE_MAX_LENGTH = 20
 SESSION_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"

@@ -478,3 +478,36 @@ def answer_form_for(
     if form_class is not AnswerForm:
         kwargs.update(stored=stored, language=language)
     return form_class(data, **kwargs)
+
+
+def answer_initial(answer, delegation):
+    """The answer's values as its form shows them (a question not answered yet: empty,
+    in the delegation's language)."""
+    if answer is None:
+        return {"text": "", "discussed": False, "language": delegation.language, "version": 0}
+    return {
+        "text": answer.text,
+        "discussed": answer.discussed,
+        "language": answer.language or delegation.language,
+        "version": answer.version,
+    }
+
+
+def stored_answer_form(question, answer, delegation, *, language=None, **kwargs):
+    """The form showing ``answer`` (maybe ``None``) to ``question``, of its kind."""
+    return answer_form_for(
+        question,
+        initial=answer_initial(answer, delegation),
+        stored=answer.data if answer else {},
+        language=language,
+        **kwargs,
+    )
+
+
+def details_initial(summary):
+    """A summary's details (participants, rapporteur) as their form shows them."""
+    return {
+        "participants": summary.participants,
+        "rapporteur": summary.rapporteur,
+        "version": summary.version,
+    }

@@ -42,6 +42,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 PORTAL_URL = os.environ.get("PORTAL_URL", "")
 
 INSTALLED_APPS = [
+    # daphne first: ``runserver`` then serves the ASGI application, WebSockets included.
+    "daphne",
     # modeltranslation must come before the admin to patch its forms.
     "modeltranslation",
     "django.contrib.admin",
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "channels",
     "simple_history",
     "django_tasks_db",
     "sessions.apps.WorkshopSessionsConfig",
@@ -89,6 +92,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "workshop_portal.urls"
 WSGI_APPLICATION = "workshop_portal.wsgi.application"
+# HTTP and the live pages' WebSockets (workshop_portal/asgi.py, Django Channels).
+ASGI_APPLICATION = "workshop_portal.asgi.application"
 
 TEMPLATES = [
     {
@@ -238,6 +243,23 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # database. A process-local cache would let a session deleted by one app server live on
 # in another's memory, so the cache is used only when it is shared.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The channel layer that carries the live pages' messages between laptops (Channels):
+# Redis when REDIS_URL is set, so that several app servers share it (this is how the
+# portal scales out); else in memory, for one process (``make run``, SQLite). Redis'
+# publish/subscribe layer, not channels-redis' list-based one: a keystroke reaches the
+# other laptops in milliseconds instead of hundreds of them (bench/live.py). It keeps no
+# message for a socket that is not listening, which the live pages need not: a laptop
+# resyncs its whole document on every (re)connection and every few seconds.
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

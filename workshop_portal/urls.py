@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-# converters registers the path converters (session_code) that summaries.urls uses.
-from . import converters, views  # noqa: F401
+from . import views
 from .sign_in import SignInView
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path(
         "accounts/login/",
         SignInView.as_view(),

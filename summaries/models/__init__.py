@@ -1,7 +1,9 @@
 """The models of ``summaries``: what delegations write (``units``) and what is made
-from it (``documents``)."""
+from it (``documents``), and the live documents several laptops edit at once
+(``live``)."""
 
 from .documents import Bundle, BundleChunk, BundlePart, RenderedDocument
+from .live import LiveDocument, LiveUpdate
 from .units import (
     PLAN_HORIZON_MONTHS,
     ActionItem,
@@ -22,6 +24,8 @@ __all__ = [
     "Bundle",
     "BundleChunk",
     "BundlePart",
+    "LiveDocument",
+    "LiveUpdate",
     "PlanItem",
     "PlanItemQuerySet",
     "RenderedDocument",

@@ -40,6 +40,10 @@ class VersionedUnit(models.Model):
         related_name="+",
         verbose_name=_("last edited by"),
     )
+    # The writers of this version, as each laptop names its writer (a delegation shares
+    # one account): the live document's typists since the last version, or the laptop
+    # that saved it.
+    written_by = models.CharField(_("written by"), max_length=300, blank=True)
 
     class Meta:
         abstract = True

@@ -37,12 +37,13 @@ from .plan import (
     plan_item_update,
     plan_set_status,
 )
-from .versioned import StaleEdit, UnitFields, WritingClosed, versioned_write
+from .versioned import InvalidValues, StaleEdit, UnitFields, WritingClosed, versioned_write
 
 __all__ = [
     "DETAILS_FIELDS",
     "PLAN_ITEM_MODELS",
     "AnswerInput",
+    "InvalidValues",
     "PlanItemLimitReached",
     "StaleEdit",
     "UnitFields",

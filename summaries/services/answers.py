@@ -18,6 +18,7 @@ from .versioned import (
     ensure,
     model_fields,
     versioned_write,
+    writers_label,
 )
 
 
@@ -98,7 +99,7 @@ def _locked_answer(*, summary, question):
 
 
 @transaction.atomic
-def answer_save(*, delegation, question, data, user):
+def answer_save(*, delegation, question, data, user, writers=()):
     """Save the delegation's answer to ``question`` if ``data.base_version`` is current.
 
     Creates the summary on first use. Raises ``WritingClosed`` when the session is
@@ -136,6 +137,7 @@ def answer_save(*, delegation, question, data, user):
 
     def save(answer):
         answer.edited_by = user
+        answer.written_by = writers_label(writers)
         # The form validated the text; skip the lookups that re-check keys we hold.
         answer.full_clean(
             exclude=["summary", "question", "edited_by"],
@@ -191,7 +193,7 @@ DETAILS_FIELDS = ("participants", "rapporteur")
 
 
 @transaction.atomic
-def summary_details_save(*, summary, participants, rapporteur, base_version, user):
+def summary_details_save(*, summary, participants, rapporteur, base_version, user, writers=()):
     """Save participants and rapporteur, with the same version check as answers."""
     session = summary.session
     summary = Summary.objects.select_for_update().get(pk=summary.pk)
@@ -202,11 +204,12 @@ def summary_details_save(*, summary, participants, rapporteur, base_version, use
         base_version=base_version,
         mine={"participants": participants, "rapporteur": rapporteur},
         long_fields=("participants",),
-        save=lambda summary: _details_save(summary, user),
+        save=lambda summary: _details_save(summary, user, writers),
     )
 
 
-def _details_save(summary, user):
+def _details_save(summary, user, writers):
+    summary.written_by = writers_label(writers)
     summary.details_saved_at = timezone.now()
     summary.edited_by = user
     summary.full_clean()

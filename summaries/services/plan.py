@@ -11,7 +11,15 @@ from delegations import permissions
 from delegations.models import Delegation
 
 from ..models import ActionItem, ActionPlan, TARequest
-from .versioned import StaleEdit, WritingClosed, ensure, field_attnames, plain, versioned_write
+from .versioned import (
+    StaleEdit,
+    WritingClosed,
+    ensure,
+    field_attnames,
+    plain,
+    versioned_write,
+    writers_label,
+)
 
 
 def ensure_plan_writable(delegation):
@@ -60,7 +68,7 @@ def _ensure_room_for_plan_item(delegation, model):
 
 
 @transaction.atomic
-def plan_item_update(*, item, data, base_version, user):
+def plan_item_update(*, item, data, base_version, user, writers=()):
     """Save an edited item if ``base_version`` is current, else raise ``StaleEdit``."""
     ensure_plan_writable(item.delegation)
     current = type(item).objects.select_for_update(of=("self",)).get(pk=item.pk)
@@ -68,6 +76,7 @@ def plan_item_update(*, item, data, base_version, user):
     def save(current):
         current.prefilled = False  # the delegation's own words now: prefill leaves it alone
         current.edited_by = user
+        current.written_by = writers_label(writers)
         current.full_clean()
         current.save()
 

@@ -24,6 +24,23 @@ class WritingClosed(Exception):
         self.reason = reason
 
 
+class InvalidValues(Exception):
+    """Values that their unit's form refused (``errors``, by field, translated): a
+    live document holding them is not written into the row until they are fixed."""
+
+    def __init__(self, errors):
+        super().__init__("invalid values")
+        self.errors = errors
+
+
+def writers_label(writers):
+    """``written_by`` of a version: the writers' names, each once, in order, within
+    the field's length."""
+    names = list(dict.fromkeys(name.strip() for name in writers or () if name and name.strip()))
+    label = ", ".join(names)
+    return label if len(label) <= 300 else label[:299] + "…"
+
+
 class StaleEdit(Exception):
     """The write was based on an old version and could not be merged: ``current`` is
     what the server holds, ``merge`` (a :class:`~summaries.merge.Merge`, or ``None``

@@ -153,3 +153,10 @@ def _shown(field, value):
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return dict(getattr(field, "choices", ())).get(value, value)
+
+
+def writer_of(request):
+    """The writer the laptop names (``writer``, static/portal/live/writer.js), cleaned."""
+    from common.text import clean_typed_line
+
+    return (clean_typed_line(request.POST.get("writer", "")) or "").strip()[:80]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from delegations import permissions
 
 from .. import services
+from ..live import notify
 from ..models import Answer
 from ..selectors import history
 from .summary import editable_summary, find_summary
@@ -44,6 +45,7 @@ def answer_restore(request, workshop, delegation, session, number):
     try:
         history_id = int(request.POST.get("history_id", ""))
         services.answer_restore(answer=answer, history_id=history_id, user=request.user)
+        notify.after_write(notify.summary_room(summary), user=request.user)
     except (ValueError, answer.history.model.DoesNotExist):
         raise Http404("No such version.") from None
     except services.WritingClosed as exc:
@@ -82,6 +84,7 @@ def details_history(request, workshop, delegation, session):
 def details_restore(request, workshop, delegation, session):
     summary = editable_summary(request, workshop, delegation, session)
     try:
+        notify.after_write(notify.summary_room(summary), user=request.user)
         services.summary_details_restore(
             summary=summary,
             history_id=int(request.POST.get("history_id", "")),

@@ -35,6 +35,7 @@ from ..selectors.plan_exports import cost_totals, export_overview
 from .common import file_response
 
 REFRESH_SECONDS = 5
+LIVE_SAFETY_SECONDS = 60
 
 
 def poll_login_required(view):
@@ -62,8 +63,10 @@ def _refresh_seconds(query):
 def _board_context(request, workshop):
     filters = DelegationFilters.from_query(request.GET)
     refresh = _refresh_seconds(request.GET)
-    # The poll keeps the page's filters and interval.
-    params = {"kind": filters.kind, "language": filters.language}
+    # The poll keeps the page's filters and interval; a live board (live=1) is told when
+    # something changed and polls only as a safety net.
+    live = request.GET.get("live") == "1"
+    params = {"kind": filters.kind, "language": filters.language, "live": "1" if live else ""}
     if refresh != REFRESH_SECONDS:
         params["every"] = refresh
     query = urlencode({key: value for key, value in params.items() if value})
@@ -72,6 +75,11 @@ def _board_context(request, workshop):
         "workshop": workshop,
         "board": progress_board(workshop=workshop, filters=filters),
         "refresh": refresh,
+        "trigger": (
+            f"portal-board-changed from:body, every {LIVE_SAFETY_SECONDS}s"
+            if live
+            else f"every {refresh}s"
+        ),
         "every": params.get("every"),
         "filter_query": filters.query,
         "grid_url": f"{grid_url}?{query}" if query else grid_url,

@@ -16,6 +16,7 @@ from sessions.i18n import content_language_name
 
 from .. import selectors, services
 from ..forms import PLAN_FORMS, form_values
+from ..live import notify
 from ..models import ActionPlan, Summary
 from ..selectors import history
 from .common import (
@@ -26,6 +27,7 @@ from .common import (
     stale_refusal,
     unit_json,
     wants_json,
+    writer_of,
 )
 
 
@@ -134,6 +136,7 @@ def plan_item_create(request, workshop, delegation, kind):
         item = services.plan_item_create(
             delegation=access.delegation, kind=kind, data=form.item_data(), user=request.user
         )
+        notify.after_write(notify.plan_room(access.delegation), user=request.user, structure=True)
     except services.WritingClosed as exc:
         messages.error(request, exc.reason)
         return plan_page(request, workshop.slug, delegation, bound={(kind, None): form})
@@ -159,7 +162,9 @@ def plan_item_save(request, workshop, delegation, kind, pk):
                 data=form.item_data(),
                 base_version=form.cleaned_data["version"] or 0,
                 user=request.user,
+                writers=[writer_of(request)],
             )
+            notify.after_write(notify.plan_room(access.delegation), user=request.user)
         except services.StaleEdit as exc:
             refusal = stale_refusal(_item_json(exc.current, form_class), exc.merge)
             # Without JavaScript the form comes back with the posted text, now based on
@@ -203,6 +208,7 @@ def plan_item_delete(request, workshop, delegation, kind, pk):
         )
     try:
         services.plan_item_remove(item=item, base_version=base_version, user=request.user)
+        notify.after_write(notify.plan_room(access.delegation), user=request.user, structure=True)
     except services.StaleEdit:
         messages.error(
             request, _("Someone changed this item since you opened the page; it was not removed.")
@@ -223,6 +229,7 @@ def plan_item_put_back(request, workshop, delegation, kind, pk):
         raise Http404("Read-only access.")
     try:
         services.plan_item_put_back(item=item, user=request.user)
+        notify.after_write(notify.plan_room(access.delegation), user=request.user, structure=True)
     except services.WritingClosed as exc:
         messages.error(request, exc.reason)
         return redirect(access.delegation.get_plan_url())
@@ -239,6 +246,7 @@ def plan_item_restore(request, workshop, delegation, kind, pk):
     try:
         history_id = int(request.POST.get("history_id", ""))
         services.plan_item_restore(item=item, history_id=history_id, user=request.user)
+        notify.after_write(notify.plan_room(access.delegation), user=request.user)
     except (ValueError, item.history.model.DoesNotExist):
         raise Http404("No such version.") from None
     except services.WritingClosed as exc:
@@ -256,6 +264,7 @@ def plan_item_move(request, workshop, delegation, kind, pk):
         raise Http404("Read-only access.")
     try:
         services.plan_item_move(item=item, direction=request.POST.get("direction", "down"))
+        notify.after_write(notify.plan_room(access.delegation), user=request.user, structure=True)
     except services.WritingClosed as exc:
         messages.error(request, exc.reason)
     return redirect(access.delegation.get_plan_url() + f"#{kind}-{pk}")
@@ -270,6 +279,7 @@ def plan_prefill(request, workshop, delegation):
         raise Http404("Read-only access.")
     try:
         created, refreshed = services.plan_prefill(delegation=access.delegation, user=request.user)
+        notify.after_write(notify.plan_room(access.delegation), user=request.user, structure=True)
     except services.WritingClosed as exc:
         messages.error(request, exc.reason)
     else:
@@ -293,7 +303,16 @@ def plan_status(request, workshop, delegation):
     if not access.can_edit or status not in ActionPlan.Status.values:
         raise Http404("Read-only access.")
     try:
-        services.plan_set_status(delegation=access.delegation, status=status, user=request.user)
+        room = notify.plan_room(access.delegation)
+        if status == ActionPlan.Status.FINAL:
+            notify.before_status_change(room, user=request.user)
+        plan = services.plan_set_status(
+            delegation=access.delegation, status=status, user=request.user
+        )
+        if plan.is_final:
+            notify.readonly(room, permissions.can_edit_plan(access.delegation, plan=plan).reason)
+        else:
+            notify.writable(room)
     except services.WritingClosed as exc:
         messages.error(request, exc.reason)
     return redirect(access.delegation.get_plan_url())

@@ -22,7 +22,14 @@ from sessions import kinds
 from sessions.i18n import content_language_name
 
 from .. import selectors, services
-from ..forms import SummaryDetailsForm, answer_form_for, form_values
+from ..forms import (
+    SummaryDetailsForm,
+    answer_form_for,
+    details_initial,
+    form_values,
+    stored_answer_form,
+)
+from ..live import notify
 from ..models import Answer, Summary
 from .common import (
     closed_refusal,
@@ -31,6 +38,7 @@ from .common import (
     json_login_required,
     stale_refusal,
     unit_json,
+    writer_of,
 )
 
 
@@ -59,32 +67,8 @@ def editable_summary(request, workshop, delegation, session):
     return summary
 
 
-def _answer_initial(answer, delegation):
-    """The answer's values as its form shows them (a question not answered yet: empty,
-    in the delegation's language)."""
-    if answer is None:
-        return {"text": "", "discussed": False, "language": delegation.language, "version": 0}
-    return {
-        "text": answer.text,
-        "discussed": answer.discussed,
-        "language": answer.language or delegation.language,
-        "version": answer.version,
-    }
-
-
-def _answer_form(question, answer, delegation, *, language=None, **kwargs):
-    """The form showing ``answer`` (maybe ``None``) to ``question``, of its kind."""
-    return answer_form_for(
-        question,
-        initial=_answer_initial(answer, delegation),
-        stored=answer.data if answer else {},
-        language=language,
-        **kwargs,
-    )
-
-
 def _answer_json(question, answer, delegation):
-    form = _answer_form(question, answer, delegation)
+    form = stored_answer_form(question, answer, delegation)
     return unit_json(
         form_values(form),
         version=answer.version if answer else 0,
@@ -97,17 +81,9 @@ def _answer_json(question, answer, delegation):
     )
 
 
-def _details_initial(summary):
-    return {
-        "participants": summary.participants,
-        "rapporteur": summary.rapporteur,
-        "version": summary.version,
-    }
-
-
 def _details_json(summary):
     return unit_json(
-        form_values(SummaryDetailsForm(initial=_details_initial(summary))),
+        form_values(SummaryDetailsForm(initial=details_initial(summary))),
         version=summary.version,
         saved_at=summary.updated_at,
         merged_from=getattr(summary, "merged_from", ()),
@@ -141,6 +117,10 @@ def answer_save(request, workshop, delegation, session, number):
                 **form.answer_data(), base_version=form.cleaned_data["version"]
             ),
             user=request.user,
+            writers=[writer_of(request)],
+        )
+        notify.after_write(
+            notify.Room("summary", access.delegation, question.session), user=request.user
         )
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=400)
@@ -158,6 +138,7 @@ def details_save(request, workshop, delegation, session):
     form = SummaryDetailsForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": " ".join(flat_errors(form))}, status=400)
+    room = notify.summary_room(summary)
     try:
         summary = services.summary_details_save(
             summary=summary,
@@ -165,7 +146,9 @@ def details_save(request, workshop, delegation, session):
             rapporteur=form.cleaned_data["rapporteur"],
             base_version=form.cleaned_data["version"],
             user=request.user,
+            writers=[writer_of(request)],
         )
+        notify.after_write(room, user=request.user)
     except services.StaleEdit as exc:
         return stale_refusal(_details_json(exc.current), exc.merge)
     except services.WritingClosed as exc:
@@ -229,7 +212,7 @@ def _answer_unit(question_view, delegation, posted, *, readonly):
     key = question_view.number
     if posted is not None and key in posted.forms:
         return Unit(posted.forms[key], posted.conflicts.get(key, ()), question_view)
-    form = _answer_form(
+    form = stored_answer_form(
         question_view.question,
         question_view.answer,
         delegation,
@@ -243,9 +226,7 @@ def _answer_unit(question_view, delegation, posted, *, readonly):
 def _details_unit(summary, posted, *, readonly):
     if posted is not None and "details" in posted.forms:
         return Unit(posted.forms["details"], posted.conflicts.get("details", ()))
-    form = SummaryDetailsForm(
-        initial=_details_initial(summary), prefix="details", readonly=readonly
-    )
+    form = SummaryDetailsForm(initial=details_initial(summary), prefix="details", readonly=readonly)
     return Unit(form)
 
 
@@ -282,6 +263,7 @@ def _save_posted_summary(request, page, *, readonly):
         )
         for q in page.questions
     ]
+    notify.after_write(notify.summary_room(summary), user=request.user)
     for key, question_view, form in units:
         refused = None
         if not form.is_valid():
@@ -312,10 +294,10 @@ def _save_posted_summary(request, page, *, readonly):
                 refused = form.data
             except services.StaleEdit as exc:
                 if question_view is None:
-                    current = SummaryDetailsForm(initial=_details_initial(exc.current))
+                    current = SummaryDetailsForm(initial=details_initial(exc.current))
                     version = exc.current.version
                 else:
-                    current = _answer_form(
+                    current = stored_answer_form(
                         question_view.question,
                         exc.current,
                         delegation,
@@ -352,11 +334,15 @@ def _save_posted_summary(request, page, *, readonly):
 @require_POST
 def summary_submit(request, workshop, delegation, session):
     summary = editable_summary(request, workshop, delegation, session)
+    room = notify.summary_room(summary)
     try:
-        services.summary_submit(summary=summary, user=request.user)
+        notify.before_status_change(room, user=request.user)  # submit what the laptops show
+        summary = services.summary_submit(summary=summary, user=request.user)
     except services.WritingClosed as exc:
         messages.error(request, exc.reason)
     else:
+        summary.session = room.session
+        notify.readonly(room, permissions.can_write_summary(summary).reason)
         messages.success(
             request, _("Summary submitted. You can reopen it until the session closes.")
         )
@@ -372,6 +358,7 @@ def summary_reopen(request, workshop, delegation, session):
     except services.WritingClosed as exc:
         messages.error(request, exc.reason)
     else:
+        notify.writable(notify.summary_room(summary))
         messages.success(request, _("Summary reopened for editing."))
     return redirect(summary.get_absolute_url())
 

@@ -8,9 +8,7 @@ UTF-8, an over-long code) does not match: a 404 before any query runs (PostgreSQ
 refuses NUL in a query parameter).
 """
 
-from django.urls import register_converter
-
-from sessions.models import SESSION_CODE_MAX_LENGTH
+from .models import SESSION_CODE_MAX_LENGTH
 
 
 class SessionCodeConverter:
@@ -21,6 +19,3 @@ class SessionCodeConverter:
 
     def to_url(self, value):
         return str(value)
-
-
-register_converter(SessionCodeConverter, "session_code")
