@@ -1,8 +1,11 @@
 """The hub pages: the list of a user's workshops, one workshop with its sessions and
 delegations, and the CSRF views the autosave script relies on."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -69,3 +72,15 @@ def csrf_failure(request, reason=""):
 def csrf_token(request):
     """A fresh CSRF token, for pages that stayed open across a sign-out and sign-in."""
     return JsonResponse({"token": get_token(request)})
+
+
+@require_GET
+def service_worker(request):
+    """The service worker at the site's root, so that its scope holds every page
+    (``static/portal/sw.js``; it keeps only delegations' session and plan pages)."""
+    body = (Path(settings.BASE_DIR) / "static" / "portal" / "sw.js").read_text(encoding="utf-8")
+    return HttpResponse(
+        body,
+        content_type="text/javascript; charset=utf-8",
+        headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
+    )

@@ -4,6 +4,8 @@
  * (summaries/templates/summaries/_autosave_messages.html); banners are [data-banner=…];
  * buttons marked data-lock-when-closed are disabled when the session closes. */
 
+import { startLive } from "../live/live.js";
+import { writerName } from "../live/writer.js";
 import { Drafts } from "./drafts.js";
 import { Protocol } from "./protocol.js";
 import { State, Unit } from "./unit.js";
@@ -42,6 +44,7 @@ function start(root) {
       csrfUrl: root.dataset.csrfUrl,
     }),
     banners: banners(),
+    writer: writerName,
     /** The session closed: every unit read-only, the reason shown, the buttons off. */
     lock(reason) {
       page.readonly = true;
@@ -69,6 +72,7 @@ function start(root) {
       root.removeAttribute("aria-busy");
     }
     if (restored && !page.readonly) page.banners.restored();
+    startLive(root, units, page);
   });
 
   window.addEventListener("online", () => {

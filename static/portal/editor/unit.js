@@ -56,7 +56,29 @@ export class Unit {
   }
 
   get unsaved() {
-    return UNSAVED.has(this.state) || this.inFlight;
+    return !this.live && (UNSAVED.has(this.state) || this.inFlight);
+  }
+
+  /** Typed (or put back from this browser's copy) and not saved yet. */
+  get unsavedText() {
+    return this.state !== State.CLEAN && this.state !== State.SAVED && this.state !== State.CLOSED;
+  }
+
+  /** Live editing (static/portal/live/): the document carries the text, not this unit. */
+  goLive() {
+    this.live = true;
+    clearTimeout(this.timer);
+  }
+
+  /** The state line in live editing: "saved", "saving" or "offline". */
+  showLive(kind) {
+    if (!this.live || this.state === State.CLOSED) return;
+    const m = this.msg;
+    const text = { saved: m.msgLiveSaved, saving: m.msgLiveSaving, offline: m.msgLiveOffline }[kind];
+    this.el.dataset.state = `live-${kind}`;
+    if (!this.stateEl) return;
+    this.stateEl.className = "save-state " + { saved: "saved", saving: "saving", offline: "offline" }[kind];
+    this.stateEl.textContent = text;
   }
 
   get due() {
@@ -109,6 +131,7 @@ export class Unit {
 
   changed() {
     this.refresh();
+    if (this.live) return; // the live document carries it (static/portal/live/binding.js)
     this.keep(this.state === State.CONFLICT);
     if (this.state === State.CONFLICT) return; // wait for the person to merge
     this.on("edit");
@@ -141,6 +164,8 @@ export class Unit {
     }
     const sent = this.controls.values();
     const body = this.controls.body(this.version);
+    const writer = this.page.writer ? this.page.writer() : "";
+    if (writer) body.set("writer", writer);
     this.on("send");
     this.inFlight = true;
     const { outcome, data } = await this.page.protocol.save(this.url, body);
