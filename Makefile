@@ -20,11 +20,13 @@ LANGUAGES ?= fr vi th
 # Debian packages: WeasyPrint (Pango; harfbuzz-subset makes PDFs ~5x faster), gettext
 # for the .po/.mo files, ICU's headers and pkg-config to build PyICU; the tests also
 # drive Debian's Chromium (never `playwright install`), read rendered PDFs with
-# poppler-utils and decode QR codes with zbarimg (zbar-tools).
+# poppler-utils and decode QR codes with zbarimg (zbar-tools); the PostgreSQL run uses
+# Redis (redis-server) as production does; Node's npm checks the committed front-end
+# bundle against its lock (scripts/build-frontend --check).
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext libicu-dev pkg-config
-TEST_DEBS := chromium poppler-utils zbar-tools libreoffice-calc-nogui  # soffice: the exports open in LibreOffice (tests/summaries/organisers/test_answer_exports.py)
+TEST_DEBS := chromium poppler-utils zbar-tools libreoffice-calc-nogui redis-server nodejs npm  # soffice: the exports open in LibreOffice (tests/summaries/organisers/test_answer_exports.py)
 
-I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=static --ignore=staticfiles --ignore=var
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=frontend --ignore=static --ignore=staticfiles --ignore=var
 
 .PHONY: help setup setup-test run test lint messages clean distclean
 
