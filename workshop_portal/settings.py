@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "common.request_guards.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in responses are private and never stored by the browser (issue 22).
+    "workshop_portal.middleware.PrivatePagesMiddleware",
     # Dates on a workshop's pages in the workshop's time zone (issue 10).
     "workshop_portal.middleware.WorkshopTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
