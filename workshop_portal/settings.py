@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
-    "django_tasks_db",
     "sessions.apps.WorkshopSessionsConfig",
     "delegations",
     "summaries",
@@ -62,6 +61,8 @@ INSTALLED_APPS = [
     # facilitators' unlock admin for it, so it comes after axes.
     "axes",
     "workshop_portal.apps.PortalConfig",
+    # After the portal: its own db_worker command (workshop_portal/worker.py) wins.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -322,6 +323,9 @@ PLAN_MAX_ITEMS = int(os.environ.get("PORTAL_PLAN_MAX_ITEMS", "100"))  # actions;
 PDF_MAX_TEXT_LENGTH = int(os.environ.get("PORTAL_PDF_MAX_TEXT_LENGTH", "250000"))  # characters
 PDF_RENDER_SECONDS = float(os.environ.get("PORTAL_PDF_RENDER_SECONDS", "60"))
 PDF_RENDER_MEMORY_MB = int(os.environ.get("PORTAL_PDF_RENDER_MEMORY_MB", "1024"))
+# A task still running after this long lost its worker, which is marked failed when a
+# worker starts (workshop_portal/worker.py).
+TASK_STALE_MINUTES = float(os.environ.get("PORTAL_TASK_STALE_MINUTES", "30"))
 # A bundle that has not moved for this long shows "Stalled — retry" to organisers.
 BUNDLE_STALLED_SECONDS = int(os.environ.get("PORTAL_BUNDLE_STALLED_SECONDS", "120"))
 # --- end of PDF limits

@@ -27,7 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 import common.pdf
-from common.pdf import PDF_CONTENT_TYPE, RenderedFile
+from common.pdf import PDF_CONTENT_TYPE, RenderedFile, render_lease
 
 from ..models import RenderedDocument
 from .documents import plan_document, plan_documents
@@ -190,13 +190,8 @@ def _store(document_id, fingerprint, output, *, asked):
 
 
 # A queued render should start within this (a long bundle may hold the workers); a
-# running one ends within the time limit, plus this margin.
+# running one ends within the time limit plus a margin (``common.pdf.render_lease``).
 QUEUE_PATIENCE = dt.timedelta(minutes=10)
-RENDER_MARGIN = dt.timedelta(seconds=30)
-
-
-def render_lease():
-    return dt.timedelta(seconds=settings.PDF_RENDER_SECONDS) + RENDER_MARGIN
 
 
 @dataclasses.dataclass(frozen=True)

@@ -27,10 +27,10 @@ from common.pdf import (
     PDF_CONTENT_TYPE,
     RenderedFile,
     RenderLimitExceeded,
-    RenderLimits,
     css_string,
     html_to_pdf,
     page_counter_content,
+    render_limits,
 )
 
 from . import labels
@@ -125,12 +125,6 @@ def render_failure_message(limit):
 def text_length(html):
     """Characters of text in ``html`` (markup left out): what a document's cost grows with."""
     return len(_TAG.sub("", html))
-
-
-def render_limits():
-    return RenderLimits(
-        seconds=settings.PDF_RENDER_SECONDS, memory_bytes=settings.PDF_RENDER_MEMORY_MB * 2**20
-    )
 
 
 def _too_long_html(doc, kind, length):
