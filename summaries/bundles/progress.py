@@ -107,7 +107,9 @@ def bundle_render_part(bundle, delegation, *, worker="", renew=None):
     True for the one part that completes the bundle (the caller then assembles it)
     and False for the others. Any exit other than finishing (``SystemExit`` of a
     stopping worker included) gives the claim back and re-raises. ``renew`` is a
-    context manager factory that keeps the lease alive while rendering.
+    context manager factory that keeps the lease alive while rendering. A document
+    that passes a rendering limit is a one-page notice naming the delegation and the
+    document, so one delegation never fails the whole bundle.
     """
     now = timezone.now()
     claimed = (
@@ -121,7 +123,8 @@ def bundle_render_part(bundle, delegation, *, worker="", renew=None):
     if not claimed:
         return None
     contents = bundle_contents(bundle.workshop)
-    refresh = {"kinds": contents.kinds, "sessions": contents.sessions}
+    # A document past a rendering limit becomes a notice: the bundle still finishes.
+    refresh = {"kinds": contents.kinds, "sessions": contents.sessions, "notices": True}
     try:
         if renew is not None:
             with renew():

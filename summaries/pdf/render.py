@@ -165,6 +165,27 @@ def render_document(doc, kind):
     )
 
 
+def render_notice(doc, kind, limit):
+    """A one-page notice, under the document's own file name and in ``doc.language``,
+    that document ``kind`` of ``doc``'s delegation could not be rendered within the
+    ``limit`` (``"time"``, ``"memory"``): what a bundle holds in its place, so that one
+    delegation never fails the whole workshop's bundle. Rendered within the limits
+    too (it is one short page)."""
+    with translation.override(doc.language):
+        html = render_to_string(
+            "summaries/pdf/not_rendered.html",
+            {
+                "doc": doc,
+                "delegation": doc.delegation_name,
+                "document_label": _label(doc, kind),
+                "reason": render_failure_message(limit),
+            },
+        )
+        page_css = _page_css(document_label=_label(doc, kind), is_draft=doc.is_draft)
+    content = html_to_pdf(html, stylesheets=(stylesheet(), page_css), limits=render_limits())
+    return RenderedFile(document_filename(doc, kind), PDF_CONTENT_TYPE, content)
+
+
 def render_action_plan(doc):
     """The delegation's plan of actions."""
     return render_document(doc, "action_plan")
