@@ -317,6 +317,10 @@ PROXY_COUNT = int(os.environ.get("PORTAL_PROXY_COUNT", "1"))
 
 # The longest answer a delegation may save, in characters.
 ANSWER_MAX_LENGTH = int(os.environ.get("PORTAL_ANSWER_MAX_LENGTH", "20000"))
+# Lines and paragraphs of one typed text (an answer, a plan item's description): a PDF
+# costs by its line boxes as much as by its characters.
+TEXT_MAX_LINES = int(os.environ.get("PORTAL_TEXT_MAX_LINES", "500"))
+TEXT_MAX_BLOCKS = int(os.environ.get("PORTAL_TEXT_MAX_BLOCKS", "150"))
 
 # --- PDF limits (issue 13): a delegation's plan and one rendering are bounded.
 PLAN_MAX_ITEMS = int(os.environ.get("PORTAL_PLAN_MAX_ITEMS", "100"))  # actions; TA requests too
