@@ -8,7 +8,8 @@
 * A worker killed mid-task (``kill -9``, out of memory, a lost machine) leaves its
   task row ``RUNNING`` for ever. :func:`task_results_fail_stale` marks such rows
   failed with :class:`WorkerLost`; every worker does it when it starts, and after a
-  lock.
+  lock, and deletes the access sheets kept past their hour (their passwords with
+  them) that no new print has pruned.
 """
 
 import datetime as dt
@@ -22,6 +23,8 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import is_locked_database_exception
+
+from delegations.services import access_sheets_prune
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +70,7 @@ class PatientWorker(Worker):
         while True:
             try:
                 task_results_fail_stale(worker_id=self.worker_id)
+                access_sheets_prune()
                 return super().run()
             except OperationalError as exc:
                 if not is_locked_database_exception(exc):

@@ -12,6 +12,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from delegations.models import AccessSheet
 from summaries.tasks import watch_bundle
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,3 +82,14 @@ def test_worker_start_leaves_another_workers_recent_task_running():
     pk = running_row(started_minutes_ago=1, worker_id="worker-2")
     run_worker("--worker-id", "worker-1")
     assert row_state(pk) == (TaskResultStatus.RUNNING, "")
+
+
+def test_worker_start_deletes_access_sheets_kept_past_their_hour(facilitator):
+    sheet = AccessSheet.objects.create(
+        requested_by=facilitator, portal_url="/", cards=[[1, 1, "k7mq-x2pd-r9ta"]]
+    )
+    AccessSheet.objects.filter(pk=sheet.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    run_worker()
+    assert AccessSheet.objects.exists() is False
