@@ -48,6 +48,21 @@ def clean_typed_line(value):
     return clean_typed_text(value).replace("\n", " ")
 
 
+_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+
+
+def line_count(text):
+    """Lines of cleaned ``text`` (:func:`clean_typed_text`): one more than its line
+    breaks, 0 for no text. What a printed text costs grows with its lines."""
+    return text.count("\n") + 1 if text else 0
+
+
+def block_count(text):
+    """Paragraphs of cleaned ``text``: runs of lines between blank lines, each printed
+    as a block of its own."""
+    return len([block for block in _BLANK_LINES.split(text or "") if block.strip()])
+
+
 # ICU's "word-like" rule statuses (UBRK_WORD_NUMBER and above: numbers, letters,
 # kana, ideographs); V8's ``isWordLike`` is the same test.
 _WORD_LIKE = 100

@@ -2,11 +2,11 @@
 code, and the sign-in name and password to type when scanning is not an option.
 
 :func:`access_sheet_file` takes what ``services.delegation_cards_issue`` returns and
-gives the PDF; it reads no request and writes nothing, so the passwords and links
-live only in the returned bytes. The card link (:func:`card_sign_in_url`) is a
-django-sesame token scoped to the workshop: it stops working when the member's
-password changes (the card is reprinted) and, checked by the sign-in view, when
-the workshop has ended (:func:`card_link_expires_at`).
+gives the PDF; it reads no request and writes nothing. A task worker calls it
+(``services.access_sheet_render``), never a web request. The card link
+(:func:`card_sign_in_url`) is a django-sesame token scoped to the workshop: it stops
+working when the member's password changes (the card is reprinted) and, checked by
+the sign-in view, when the workshop has ended (:func:`card_link_expires_at`).
 """
 
 import datetime as dt
@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from common.pdf import PDF_CONTENT_TYPE, RenderedFile, html_to_pdf
+from common.pdf import PDF_CONTENT_TYPE, RenderedFile, html_to_pdf, render_limits
 from sessions.i18n import localized
 
 # Eight cards to an A4 page: two columns of four, 10 mm page margin. The template
@@ -187,7 +187,9 @@ def access_sheet_filename(issued):
 def access_sheet_file(issued, *, portal_url):
     """The PDF of the cards of ``issued`` (as returned by ``delegation_cards_issue``),
     eight to an A4 page with dashed cut lines, each card in its delegation's
-    language (:func:`card_language`), as a ``RenderedFile``."""
+    language (:func:`card_language`), as a ``RenderedFile``. Rendered in a child
+    process within the limits of every PDF (``common.pdf.render_limits``): raises
+    ``RenderLimitExceeded`` past them."""
     html = render_to_string(
         "delegations/access_sheet.html",
         {
@@ -201,5 +203,7 @@ def access_sheet_file(issued, *, portal_url):
         },
     )
     return RenderedFile(
-        access_sheet_filename(issued), PDF_CONTENT_TYPE, html_to_pdf(html, stylesheets=(PAGE_CSS,))
+        access_sheet_filename(issued),
+        PDF_CONTENT_TYPE,
+        html_to_pdf(html, stylesheets=(PAGE_CSS,), limits=render_limits()),
     )

@@ -21,7 +21,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
@@ -32,9 +31,16 @@ from sessions.admin_protection import KeepDelegationWorkAdmin
 from sessions.models import Workshop
 from sessions.services import _copied_values, sessions_duplicate
 
-from .access_sheet import access_sheet_file, card_link_expires_at
-from .models import Delegation, Membership
-from .services import delegation_card_holders, delegation_cards_issue
+from .access_sheet import card_link_expires_at
+from .models import AccessSheet, Delegation, Membership
+from .services import (
+    ACCESS_SHEET_KEPT,
+    access_sheet_request,
+    access_sheet_retry,
+    access_sheet_state,
+    delegation_card_holders,
+)
+from .tasks import render_access_sheet
 from .workshop_files import (
     WorkshopFileError,
     file_format_for,
@@ -94,33 +100,42 @@ def access_cards_confirmation(request, model_admin, delegations, *, action=""):
     )
 
 
-def access_cards_download(request, model_admin, delegations):
-    """New passwords for ``delegations``' card holders and the PDF of their cards, or
-    ``None`` with a message. Each delegation's reprint is logged in its history."""
+def access_cards_print(request, model_admin, delegations):
+    """New passwords for ``delegations``' card holders, in one short transaction, and
+    their sheet asked of a task worker: a redirect to the page that downloads it when
+    it is ready, or ``None`` with a message. Each delegation's reprint is logged in
+    its history."""
     try:
-        with transaction.atomic():  # a failed rendering keeps the old cards valid
-            issued = delegation_cards_issue(delegations=delegations)
-            if not issued:
-                model_admin.message_user(request, _("No access card to print."), messages.WARNING)
-                return None
-            rendered = access_sheet_file(
-                issued, portal_url=settings.PORTAL_URL or request.build_absolute_uri("/")
-            )
-            for delegation, cards in groupby(issued, key=attrgetter("delegation")):
-                usernames = ", ".join(card.user.get_username() for card in cards)
-                model_admin.log_change(
-                    request,
-                    delegation,
-                    _("Access cards printed; new password for: %(accounts)s.")
-                    % {"accounts": usernames},
-                )
+        sheet, issued = access_sheet_request(
+            delegations=delegations,
+            user=request.user,
+            portal_url=settings.PORTAL_URL or request.build_absolute_uri("/"),
+        )
     except ValidationError as error:
         model_admin.message_user(request, " ".join(error.messages), messages.ERROR)
         return None
-    response = HttpResponse(rendered.content, content_type=rendered.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
-    add_never_cache_headers(response)  # the passwords exist only in this response
-    return response
+    if sheet is None:
+        model_admin.message_user(request, _("No access card to print."), messages.WARNING)
+        return None
+    render_access_sheet.enqueue(sheet.pk)
+    for delegation, cards in groupby(issued, key=attrgetter("delegation")):
+        usernames = ", ".join(card.user.get_username() for card in cards)
+        model_admin.log_change(
+            request,
+            delegation,
+            _("Access cards printed; new password for: %(accounts)s.") % {"accounts": usernames},
+        )
+    return redirect(reverse("admin:delegations_access_sheet", args=[sheet.pk]))
+
+
+def access_sheet_failure_message(error):
+    """Why an access sheet could not be made, in the active language."""
+    if error == "worker":
+        return gettext("The worker making this access sheet stopped before it was done.")
+    return gettext(
+        "This access sheet needed more time or memory than a PDF may take and was stopped. "
+        "Try again, or print the cards of fewer delegations at once."
+    )
 
 
 class AccessCardsActionMixin:
@@ -362,7 +377,7 @@ class WorkshopAdmin(AccessCardsActionMixin, SessionsWorkshopAdmin):
             return access_cards_confirmation(
                 request, self, delegations, action="create_delegation_accounts"
             )
-        return access_cards_download(request, self, delegations)
+        return access_cards_print(request, self, delegations)
 
 
 class MembershipInline(admin.TabularInline):
@@ -397,6 +412,11 @@ class DelegationAdmin(
     def get_urls(self):
         return [
             path(
+                "access-sheets/<int:pk>/",
+                self.admin_site.admin_view(self.access_sheet_view),
+                name="delegations_access_sheet",
+            ),
+            path(
                 "<path:object_id>/access-cards/",
                 self.admin_site.admin_view(self.access_cards_view),
                 name="delegations_delegation_access_cards",
@@ -417,7 +437,7 @@ class DelegationAdmin(
     def print_access_cards(self, request, queryset):
         if request.POST.get("apply") != "yes":
             return access_cards_confirmation(request, self, queryset, action="print_access_cards")
-        return access_cards_download(request, self, queryset)
+        return access_cards_print(request, self, queryset)
 
     def access_cards_view(self, request, object_id):
         """One delegation's cards, from its page: confirm, then print."""
@@ -428,11 +448,51 @@ class DelegationAdmin(
             raise Http404
         delegations = Delegation.objects.filter(pk=delegation.pk)
         if request.method == "POST" and request.POST.get("apply") == "yes":
-            response = access_cards_download(request, self, delegations)
+            response = access_cards_print(request, self, delegations)
             if response is not None:
                 return response
             return redirect(reverse("admin:delegations_delegation_change", args=[delegation.pk]))
         return access_cards_confirmation(request, self, delegations)
+
+    def access_sheet_view(self, request, pk):
+        """The access sheet this person asked for: the file once a worker has made it,
+        else a page that follows its rendering (polled by htmx) and then downloads it,
+        as every PDF download does. Kept for ``ACCESS_SHEET_KEPT``, for them only."""
+        if not may_print_access_cards(request):
+            raise PermissionDenied
+        sheet = AccessSheet.objects.filter(
+            pk=pk,
+            requested_by=request.user,
+            created_at__gte=timezone.now() - ACCESS_SHEET_KEPT,
+        ).first()
+        if sheet is None:
+            raise Http404
+        if request.GET.get("retry") == "1" and access_sheet_retry(sheet):
+            render_access_sheet.enqueue(sheet.pk)
+            sheet.refresh_from_db()
+        state = access_sheet_state(sheet)
+        url = reverse("admin:delegations_access_sheet", args=[sheet.pk])
+        polling = request.headers.get("HX-Request") == "true"
+        if state.file is not None and not polling:
+            return HttpResponse(
+                state.file.content,
+                content_type=state.file.content_type,
+                headers={"Content-Disposition": f'attachment; filename="{state.file.filename}"'},
+            )
+        if state.file is not None and request.GET.get("fetch") == "1":
+            return HttpResponse(headers={"HX-Redirect": url})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Access sheet"),
+            "opts": self.opts,
+            "state": state,
+            "url": url,
+            "error": access_sheet_failure_message(state.error) if state.error else "",
+        }
+        template = (
+            "portal/_file_progress.html" if polling else "admin/delegations/access_sheet.html"
+        )
+        return TemplateResponse(request, template, context)
 
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, delegation):

@@ -133,3 +133,44 @@ class LanguagePreference(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.language}"
+
+
+class AccessSheet(models.Model):
+    """One print of access cards, rendered by a task worker (``delegations.tasks``).
+
+    The passwords were changed when it was asked for; until its PDF is made they are
+    kept here (``cards``), and only here, for the worker. Once rendered, ``cards`` is
+    emptied and the PDF is kept for the person who asked, until ``KEPT`` has passed
+    (``services.access_sheets_prune``)."""
+
+    DELEGATION_WORK = False  # printed again at will: no work of the delegations
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RENDERING = "rendering", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    # [[delegation id, user id, password], ...] in print order, until rendered.
+    cards = models.JSONField(_("cards to print"), default=list, blank=True)
+    portal_url = models.CharField(_("portal address"), max_length=200)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    pdf = models.BinaryField(_("PDF"), default=b"")
+    error = models.CharField(_("error"), max_length=20, blank=True)
+    leased_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("access sheet")
+        verbose_name_plural = _("access sheets")
+
+    def __str__(self):
+        return f"{self.filename or self.pk} ({self.get_status_display()})"

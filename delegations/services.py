@@ -4,6 +4,7 @@ Each function validates what it is given and says what it guarantees; callers ar
 the admin, management commands and the tests.
 """
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 
@@ -12,9 +13,13 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Delegation, Membership
+from common.pdf import PDF_CONTENT_TYPE, RenderedFile, RenderLimitExceeded, render_lease
+
+from .access_sheet import access_sheet_file, access_sheet_filename
+from .models import AccessSheet, Delegation, Membership
 from .permissions import STAFF_GROUPS
 
 FACILITATORS, ORGANISERS = STAFF_GROUPS
@@ -210,3 +215,127 @@ def _delegation_account(delegation, username):
         user=user, delegation=delegation, defaults={"role": Membership.Role.RAPPORTEUR}
     )
     return user
+
+
+# How long a rendered access sheet (and, until it is rendered, its passwords) is kept
+# for the person who asked for it.
+ACCESS_SHEET_KEPT = dt.timedelta(hours=1)
+
+
+def access_sheet_request(*, delegations, user, portal_url):
+    """Give ``delegations``' card holders new passwords (:func:`delegation_cards_issue`)
+    and ask for their sheet, in one short transaction: returns ``(sheet, issued)``,
+    ``(None, [])`` when there is no card to print. The caller enqueues
+    ``delegations.tasks.render_access_sheet(sheet.pk)``; nothing is rendered here, so
+    no lock is held while the PDF is made. The passwords are kept on the sheet only
+    until the worker has rendered it. Raises ``ValidationError`` as
+    :func:`delegation_cards_issue` does, with nothing written."""
+    access_sheets_prune()
+    with transaction.atomic():
+        issued = delegation_cards_issue(delegations=delegations)
+        if not issued:
+            return None, []
+        sheet = AccessSheet.objects.create(
+            requested_by=user,
+            portal_url=portal_url,
+            filename=access_sheet_filename(issued),
+            cards=[[card.delegation.pk, card.user.pk, card.password] for card in issued],
+        )
+    return sheet, issued
+
+
+def access_sheets_prune(*, now=None):
+    """Delete the access sheets asked for more than ``ACCESS_SHEET_KEPT`` ago."""
+    now = now or timezone.now()
+    AccessSheet.objects.filter(created_at__lt=now - ACCESS_SHEET_KEPT).delete()
+
+
+def _issued(cards):
+    """The ``IssuedCard`` list of a sheet's ``cards``, in order; a card whose account
+    or delegation was deleted meanwhile is left out."""
+    delegations = Delegation.objects.select_related("workshop").in_bulk(
+        {delegation_id for delegation_id, _user, _password in cards}
+    )
+    users = get_user_model().objects.in_bulk({user_id for _d, user_id, _password in cards})
+    return [
+        IssuedCard(delegations[delegation_id], users[user_id], password)
+        for delegation_id, user_id, password in cards
+        if delegation_id in delegations and user_id in users
+    ]
+
+
+def access_sheet_render(sheet_id):
+    """Render access sheet ``sheet_id`` if it waits for a worker (or its worker's claim
+    ran out): claim it with a lease, render in the sandbox with no transaction open,
+    then keep the PDF and forget the passwords. Returns True if this call rendered.
+    Past a limit the sheet is failed with the limit's name (the page offers to try
+    again); any other exit (``SystemExit`` of a stopping worker included) gives the
+    claim back and re-raises. For the task worker (``delegations.tasks``)."""
+    Status = AccessSheet.Status
+    now = timezone.now()
+    claimed = (
+        AccessSheet.objects.filter(pk=sheet_id)
+        .filter(Q(status=Status.QUEUED) | Q(status=Status.RENDERING, leased_until__lt=now))
+        .update(status=Status.RENDERING, leased_until=now + render_lease())
+    )
+    if not claimed:
+        return False
+    sheet = AccessSheet.objects.defer("pdf").get(pk=sheet_id)
+    try:
+        rendered = access_sheet_file(_issued(sheet.cards), portal_url=sheet.portal_url)
+    except RenderLimitExceeded as exc:
+        AccessSheet.objects.filter(pk=sheet_id).update(
+            status=Status.FAILED, error=exc.limit, leased_until=None
+        )
+        return False
+    except BaseException:
+        AccessSheet.objects.filter(pk=sheet_id, status=Status.RENDERING).update(
+            status=Status.QUEUED, leased_until=None
+        )
+        raise
+    return bool(
+        AccessSheet.objects.filter(pk=sheet_id, status=Status.RENDERING).update(
+            status=Status.READY,
+            filename=rendered.filename,
+            pdf=rendered.content,
+            cards=[],
+            error="",
+            leased_until=None,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AccessSheetState:
+    """Where a sheet stands for its download page: ``status`` as
+    ``AccessSheet.Status`` (a claim that ran out is a worker that stopped: failed,
+    with ``error`` ``"worker"``); ``file`` once it is ready."""
+
+    status: str
+    error: str = ""
+    file: object = None
+
+
+def access_sheet_state(sheet, *, now=None):
+    """The state of ``sheet`` (read with its PDF) for its page."""
+    Status = AccessSheet.Status
+    now = now or timezone.now()
+    if sheet.status == Status.READY:
+        return AccessSheetState(
+            Status.READY, file=RenderedFile(sheet.filename, PDF_CONTENT_TYPE, bytes(sheet.pdf))
+        )
+    if sheet.status == Status.RENDERING and sheet.leased_until and sheet.leased_until < now:
+        return AccessSheetState(Status.FAILED, error="worker")
+    return AccessSheetState(sheet.status, error=sheet.error)
+
+
+def access_sheet_retry(sheet, *, now=None):
+    """Ask again for a sheet that failed or whose worker stopped; True if the caller
+    must enqueue its rendering (exactly one of simultaneous callers)."""
+    Status = AccessSheet.Status
+    now = now or timezone.now()
+    return bool(
+        AccessSheet.objects.filter(pk=sheet.pk)
+        .filter(Q(status=Status.FAILED) | Q(status=Status.RENDERING, leased_until__lt=now))
+        .update(status=Status.QUEUED, error="", leased_until=None)
+    )

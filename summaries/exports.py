@@ -23,7 +23,13 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 # Spreadsheet programs run a cell that starts with one of these as a formula
 # ("CSV injection"); delegations type free text such as "- train 40 volunteers".
+# They skip leading spaces and line breaks first: " =1+1" and "\n@SUM(A1)" run too.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value):
+    """Whether a spreadsheet program would run text ``value`` as a formula."""
+    return value.startswith(FORMULA_PREFIXES) or value.lstrip().startswith(FORMULA_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ def _csv_value(value):
         return ""
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
 
@@ -129,6 +135,8 @@ def _write_sheet(sheet, table):
                 cell.number_format = number_format
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would store "=..." as a formula
+                # and Excel would make it one again when the cell is edited.
+                cell.quotePrefix = looks_like_formula(value)
                 if "\n" in value:
                     cell.alignment = wrap
     sheet.freeze_panes = "A2"

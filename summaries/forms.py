@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from common.text import block_count, line_count
 from sessions import kinds
 from sessions.forms import TypedTextField
 from sessions.i18n import localized
@@ -22,8 +23,15 @@ from .services import long_fields
 gettext_noop("- Select an option -")
 
 
+def grouped(number):
+    """``number`` grouped as the active language writes it (12 345, 12.345, 12,345)."""
+    return number_format(number, force_grouping=True)
+
+
 def clean_typed_text(value, *, max_length, label):
-    """Refuse text over ``max_length`` characters with a message that says how long it is."""
+    """Refuse text over ``max_length`` characters, ``settings.TEXT_MAX_LINES`` lines or
+    ``settings.TEXT_MAX_BLOCKS`` paragraphs, with a message that says how long it is:
+    a printed text costs by its lines as much as by its characters. Nothing is cut."""
     value = value or ""
     if len(value) > max_length:
         raise ValidationError(
@@ -32,11 +40,34 @@ def clean_typed_text(value, *, max_length, label):
                 "Nothing was cut: your text is still in the box. Shorten it to save it."
             ),
             code="too_long",
+            params={"label": label, "length": grouped(len(value)), "limit": grouped(max_length)},
+        )
+    lines, blocks = line_count(value), block_count(value)
+    if lines > settings.TEXT_MAX_LINES:
+        raise ValidationError(
+            _(
+                "%(label)s has too many lines: %(lines)s, the limit is %(limit)s. "
+                "Nothing was cut: your text is still in the box. Join some lines to save it."
+            ),
+            code="too_many_lines",
             params={
                 "label": label,
-                # Grouped as the active language writes numbers (12 345, 12.345, 12,345).
-                "length": number_format(len(value), force_grouping=True),
-                "limit": number_format(max_length, force_grouping=True),
+                "lines": grouped(lines),
+                "limit": grouped(settings.TEXT_MAX_LINES),
+            },
+        )
+    if blocks > settings.TEXT_MAX_BLOCKS:
+        raise ValidationError(
+            _(
+                "%(label)s has too many paragraphs: %(blocks)s, the limit is %(limit)s. "
+                "Nothing was cut: your text is still in the box. Join some paragraphs to "
+                "save it."
+            ),
+            code="too_many_blocks",
+            params={
+                "label": label,
+                "blocks": grouped(blocks),
+                "limit": grouped(settings.TEXT_MAX_BLOCKS),
             },
         )
     return value

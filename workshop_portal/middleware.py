@@ -15,6 +15,10 @@ way of signing in (password form, card link, admin):
 A member's answer is resolved once per sign-in and kept in the session; the switcher
 updates both.
 
+Caching: a signed-in person's responses are ``Cache-Control: private, no-store``
+(:class:`PrivatePagesMiddleware`), so on a shared venue laptop the previous member's
+pages never come back from the browser's cache after sign-out.
+
 Time zone: every page under ``/w/<workshop>/`` shows dates in that workshop's time
 zone (:class:`WorkshopTimeZoneMiddleware`).
 """
@@ -27,6 +31,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 
 from delegations.models import LanguagePreference, Membership
 from delegations.permissions import user_reads_everything
@@ -186,3 +191,19 @@ class WorkshopTimeZoneMiddleware:
         if isinstance(slug, str):
             timezone.activate(WorkshopZone(slug))
         return None
+
+
+class PrivatePagesMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a signed-in person
+    (pages, fragments, downloads), whatever the view set; anonymous pages keep their
+    headers, and static files never reach this (WhiteNoise answers them first)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "channels",
     "simple_history",
-    "django_tasks_db",
     "sessions.apps.WorkshopSessionsConfig",
     "delegations",
     "summaries",
@@ -65,6 +64,8 @@ INSTALLED_APPS = [
     # facilitators' unlock admin for it, so it comes after axes.
     "axes",
     "workshop_portal.apps.PortalConfig",
+    # After the portal: its own db_worker command (workshop_portal/worker.py) wins.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "common.request_guards.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in responses are private and never stored by the browser (issue 22).
+    "workshop_portal.middleware.PrivatePagesMiddleware",
     # Dates on a workshop's pages in the workshop's time zone (issue 10).
     "workshop_portal.middleware.WorkshopTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -336,12 +339,19 @@ PROXY_COUNT = int(os.environ.get("PORTAL_PROXY_COUNT", "1"))
 
 # The longest answer a delegation may save, in characters.
 ANSWER_MAX_LENGTH = int(os.environ.get("PORTAL_ANSWER_MAX_LENGTH", "20000"))
+# Lines and paragraphs of one typed text (an answer, a plan item's description): a PDF
+# costs by its line boxes as much as by its characters.
+TEXT_MAX_LINES = int(os.environ.get("PORTAL_TEXT_MAX_LINES", "500"))
+TEXT_MAX_BLOCKS = int(os.environ.get("PORTAL_TEXT_MAX_BLOCKS", "150"))
 
 # --- PDF limits (issue 13): a delegation's plan and one rendering are bounded.
 PLAN_MAX_ITEMS = int(os.environ.get("PORTAL_PLAN_MAX_ITEMS", "100"))  # actions; TA requests too
 PDF_MAX_TEXT_LENGTH = int(os.environ.get("PORTAL_PDF_MAX_TEXT_LENGTH", "250000"))  # characters
 PDF_RENDER_SECONDS = float(os.environ.get("PORTAL_PDF_RENDER_SECONDS", "60"))
 PDF_RENDER_MEMORY_MB = int(os.environ.get("PORTAL_PDF_RENDER_MEMORY_MB", "1024"))
+# A task still running after this long lost its worker, which is marked failed when a
+# worker starts (workshop_portal/worker.py).
+TASK_STALE_MINUTES = float(os.environ.get("PORTAL_TASK_STALE_MINUTES", "30"))
 # A bundle that has not moved for this long shows "Stalled — retry" to organisers.
 BUNDLE_STALLED_SECONDS = int(os.environ.get("PORTAL_BUNDLE_STALLED_SECONDS", "120"))
 # --- end of PDF limits

@@ -29,6 +29,7 @@ the calling worker down.
 ``weasyprint`` is imported inside the functions: importing it takes ~0.6 s.
 """
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -67,6 +68,25 @@ class RenderLimits:
 
     seconds: float
     memory_bytes: int
+
+
+def render_limits():
+    """The limits of every rendering of the portal, from the settings
+    ``PDF_RENDER_SECONDS`` and ``PDF_RENDER_MEMORY_MB``."""
+    return RenderLimits(
+        seconds=settings.PDF_RENDER_SECONDS, memory_bytes=settings.PDF_RENDER_MEMORY_MB * 2**20
+    )
+
+
+# A rendering ends within its time limit; a worker's claim on one lasts that long
+# plus this margin, so a claim that runs out means the worker died.
+RENDER_MARGIN_SECONDS = 30
+
+
+def render_lease():
+    """How long a worker's claim on one rendering lasts (``PDF_RENDER_SECONDS`` plus
+    a margin): past it, the rendering may be given to another worker."""
+    return dt.timedelta(seconds=settings.PDF_RENDER_SECONDS + RENDER_MARGIN_SECONDS)
 
 
 class RenderLimitExceeded(RuntimeError):

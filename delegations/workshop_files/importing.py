@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
@@ -250,9 +251,22 @@ def workshop_import(*, data):
 
 
 def _user_for(plan, username, path):
+    """The member's account, created if new. A staff or superuser account is refused,
+    as card printing refuses it (``services.card_eligible``): a file must not make a
+    facilitator a delegation member, nor its cards reset their password."""
     user_model = get_user_model()
     user = user_model.objects.filter(username=username).first()
-    if user is None:
+    if user is not None and (user.is_staff or user.is_superuser):
+        plan.errors.append(
+            key_path(path, "username")
+            + ": "
+            + gettext(
+                "“%(username)s” is a staff account (facilitator, organiser or administrator); "
+                "a staff account cannot be a member of a delegation"
+            )
+            % {"username": username}
+        )
+    elif user is None:
         user = user_model(username=username)
         user.set_unusable_password()
         plan.add("users", user, path)

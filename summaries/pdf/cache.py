@@ -27,11 +27,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 import common.pdf
-from common.pdf import PDF_CONTENT_TYPE, RenderedFile
+from common.pdf import PDF_CONTENT_TYPE, RenderedFile, render_lease
 
 from ..models import RenderedDocument
 from .documents import plan_document, plan_documents
-from .render import TEMPLATE_DIR, DocumentRenderFailed, render_document
+from .render import TEMPLATE_DIR, DocumentRenderFailed, render_document, render_notice
 from .summary import summary_document, summary_documents
 
 SUMMARY = RenderedDocument.Kind.SUMMARY
@@ -78,13 +78,16 @@ def document_fingerprint(doc, kind):
     return hashlib.sha256(f"{kind}|{templates_digest()}|{stable!r}".encode()).hexdigest()
 
 
-def documents_refresh(*, delegation, kinds=KINDS, sessions=(), language=None):
+def documents_refresh(*, delegation, kinds=KINDS, sessions=(), language=None, notices=False):
     """Render those of the delegation's documents whose fingerprint changed: the plan
     documents ``kinds`` and the summary of each of ``sessions``.
 
     Returns ``(language, {key: rendered})``, ``key`` a kind or ``("summary", code)``;
     ``rendered`` is False for a document the cache already held. The plan's data is
-    read once for all ``kinds``.
+    read once for all ``kinds``. A document that passes a rendering limit raises
+    ``DocumentRenderFailed``; with ``notices`` (a bundle) it is kept as a one-page
+    notice instead (:func:`~summaries.pdf.render.render_notice`), marked failed, so
+    its download still offers to try again and the next bundle renders it again.
     """
     wanted = []
     if kinds:
@@ -109,9 +112,15 @@ def documents_refresh(*, delegation, kinds=KINDS, sessions=(), language=None):
         key = (kind, session.code) if session else kind
         rendered[key] = cached.get((kind, session.pk if session else None)) != fingerprint
         if rendered[key]:
-            output = render_document(doc, kind)
             row = _row(delegation=delegation, kind=kind, language=language, session=session)
-            _store(row.pk, fingerprint, output, asked=fingerprint)
+            try:
+                output = render_document(doc, kind)
+            except DocumentRenderFailed as exc:
+                if not notices:
+                    raise
+                _store_notice(row.pk, render_notice(doc, kind, exc.limit), fingerprint, exc.limit)
+            else:
+                _store(row.pk, fingerprint, output, asked=fingerprint)
     return language, rendered
 
 
@@ -189,14 +198,25 @@ def _store(document_id, fingerprint, output, *, asked):
         )
 
 
+def _store_notice(document_id, notice, fingerprint, limit):
+    """Keep ``notice`` on the row in place of the document of ``fingerprint`` that
+    passed ``limit``: failed with that limit, with no fingerprint of its own, so it is
+    never served as the document and is rendered again when next asked for."""
+    RenderedDocument.objects.filter(pk=document_id).update(
+        fingerprint="",
+        filename=notice.filename,
+        pdf=notice.content,
+        status=RenderedDocument.Status.FAILED,
+        wanted=fingerprint,
+        error=limit,
+        leased_until=None,
+        rendered_at=timezone.now(),
+    )
+
+
 # A queued render should start within this (a long bundle may hold the workers); a
-# running one ends within the time limit, plus this margin.
+# running one ends within the time limit plus a margin (``common.pdf.render_lease``).
 QUEUE_PATIENCE = dt.timedelta(minutes=10)
-RENDER_MARGIN = dt.timedelta(seconds=30)
-
-
-def render_lease():
-    return dt.timedelta(seconds=settings.PDF_RENDER_SECONDS) + RENDER_MARGIN
 
 
 @dataclasses.dataclass(frozen=True)

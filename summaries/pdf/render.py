@@ -27,10 +27,10 @@ from common.pdf import (
     PDF_CONTENT_TYPE,
     RenderedFile,
     RenderLimitExceeded,
-    RenderLimits,
     css_string,
     html_to_pdf,
     page_counter_content,
+    render_limits,
 )
 
 from . import labels
@@ -127,12 +127,6 @@ def text_length(html):
     return len(_TAG.sub("", html))
 
 
-def render_limits():
-    return RenderLimits(
-        seconds=settings.PDF_RENDER_SECONDS, memory_bytes=settings.PDF_RENDER_MEMORY_MB * 2**20
-    )
-
-
 def _too_long_html(doc, kind, length):
     _template_name, document_label = DOCUMENTS[kind]
     with translation.override(doc.language):
@@ -169,6 +163,27 @@ def render_document(doc, kind):
         content_type=PDF_CONTENT_TYPE,
         content=content,
     )
+
+
+def render_notice(doc, kind, limit):
+    """A one-page notice, under the document's own file name and in ``doc.language``,
+    that document ``kind`` of ``doc``'s delegation could not be rendered within the
+    ``limit`` (``"time"``, ``"memory"``): what a bundle holds in its place, so that one
+    delegation never fails the whole workshop's bundle. Rendered within the limits
+    too (it is one short page)."""
+    with translation.override(doc.language):
+        html = render_to_string(
+            "summaries/pdf/not_rendered.html",
+            {
+                "doc": doc,
+                "delegation": doc.delegation_name,
+                "document_label": _label(doc, kind),
+                "reason": render_failure_message(limit),
+            },
+        )
+        page_css = _page_css(document_label=_label(doc, kind), is_draft=doc.is_draft)
+    content = html_to_pdf(html, stylesheets=(stylesheet(), page_css), limits=render_limits())
+    return RenderedFile(document_filename(doc, kind), PDF_CONTENT_TYPE, content)
 
 
 def render_action_plan(doc):

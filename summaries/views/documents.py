@@ -103,7 +103,7 @@ def _document(request, workshop, delegation, *, kind, url, session=None):
         "url": url,
         "error": render_failure_message(state.error) if state.error else "",
     }
-    template = "summaries/_document_progress.html" if polling else "summaries/document.html"
+    template = "portal/_file_progress.html" if polling else "summaries/document.html"
     return render(request, template, context)
 
 

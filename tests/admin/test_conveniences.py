@@ -9,6 +9,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
@@ -237,12 +238,27 @@ def test_session_changelist_has_preview_column(facilitator_client, source):
 # Delegation accounts and access sheets
 
 
+# The worker renders in its own connection (``db_worker``): such tests commit.
+rendered_by_the_worker = pytest.mark.django_db(transaction=True)
+
+
+def sheet_download(client, response):
+    """After the print: the worker renders the sheet the response leads to, and its
+    page then serves the file. Any other response is returned as it is."""
+    if response.status_code != 302 or "/access-sheets/" not in response.url:
+        return response
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    return client.get(response.url)
+
+
 def print_access_sheets(client, *workshops, confirmed=True):
     data = {
         "action": "create_delegation_accounts",
         "_selected_action": [workshop.pk for workshop in workshops],
     }
-    return client.post(WORKSHOPS_URL, data | ({"apply": "yes"} if confirmed else {}))
+    return sheet_download(
+        client, client.post(WORKSHOPS_URL, data | ({"apply": "yes"} if confirmed else {}))
+    )
 
 
 def pdf_text(response):
@@ -265,6 +281,7 @@ def delegations(delegation_a, delegation_b):
     return [delegation_b, delegation_a]  # by name
 
 
+@rendered_by_the_worker
 def test_accounts_action_returns_pdf_download(facilitator_client, workshop, delegations):
     response = print_access_sheets(facilitator_client, workshop)
     assert (
@@ -275,6 +292,7 @@ def test_accounts_action_returns_pdf_download(facilitator_client, workshop, dele
     ) == (200, "application/pdf", 'attachment; filename="access-sheets-regional.pdf"', b"%PDF-")
 
 
+@rendered_by_the_worker
 def test_accounts_action_pdf_names_every_delegation_and_account(
     facilitator_client, workshop, delegations
 ):
@@ -285,6 +303,7 @@ def test_accounts_action_pdf_names_every_delegation_and_account(
     ] == [(True, True), (True, True)]
 
 
+@rendered_by_the_worker
 def test_accounts_action_pdf_shows_portal_address_and_hint(
     facilitator_client, workshop, delegations, settings
 ):
@@ -297,6 +316,7 @@ def test_accounts_action_pdf_shows_portal_address_and_hint(
     ) == (2, 1, 1)
 
 
+@rendered_by_the_worker
 def test_accounts_action_creates_rapporteur_memberships(facilitator_client, workshop, delegations):
     print_access_sheets(facilitator_client, workshop)
     assert sorted(
@@ -306,6 +326,7 @@ def test_accounts_action_creates_rapporteur_memberships(facilitator_client, work
     ) == [("regional-ghana", "Ghana", "rapporteur"), ("regional-senegal", "Senegal", "rapporteur")]
 
 
+@rendered_by_the_worker
 def test_accounts_action_passwords_sign_in(facilitator_client, workshop, delegations):
     text = pdf_text(print_access_sheets(facilitator_client, workshop))
     assert [
@@ -314,6 +335,7 @@ def test_accounts_action_passwords_sign_in(facilitator_client, workshop, delegat
     ] == [True, True]
 
 
+@rendered_by_the_worker
 def test_accounts_action_stores_no_clear_password(facilitator_client, workshop, delegations):
     text = pdf_text(print_access_sheets(facilitator_client, workshop))
     user = User.objects.get(username="regional-senegal")
@@ -321,6 +343,7 @@ def test_accounts_action_stores_no_clear_password(facilitator_client, workshop, 
     assert (password in user.password, user.check_password(password)) == (False, True)
 
 
+@rendered_by_the_worker
 def test_accounts_action_twice_resets_passwords_without_duplicates(
     facilitator_client, workshop, delegations
 ):
@@ -381,6 +404,7 @@ def test_access_sheets_say_which_accounts_get_a_new_password(
     ]
 
 
+@rendered_by_the_worker
 def test_access_sheets_print_the_existing_members_cards(
     facilitator_client, workshop, delegations, member_a
 ):
@@ -399,13 +423,16 @@ DELEGATIONS_URL = reverse("admin:delegations_delegation_changelist")
 
 def print_delegation_cards(client, *delegations, confirmed=True):
     data = {"action": "print_access_cards", "_selected_action": [d.pk for d in delegations]}
-    return client.post(DELEGATIONS_URL, data | ({"apply": "yes"} if confirmed else {}))
+    return sheet_download(
+        client, client.post(DELEGATIONS_URL, data | ({"apply": "yes"} if confirmed else {}))
+    )
 
 
 def card_page_url(delegation):
     return reverse("admin:delegations_delegation_access_cards", args=[delegation.pk])
 
 
+@rendered_by_the_worker
 def test_delegation_action_prints_only_the_selected_delegations(
     facilitator_client, delegation_a, member_a, member_b
 ):
@@ -451,10 +478,13 @@ def test_delegation_card_page_asks_first(facilitator_client, delegation_a, membe
     ) == (200, [("Senegal", "alice")], True)
 
 
+@rendered_by_the_worker
 def test_delegation_card_page_prints_and_logs_the_reprint(
     facilitator_client, facilitator, delegation_a, member_a
 ):
-    response = facilitator_client.post(card_page_url(delegation_a), {"apply": "yes"})
+    response = sheet_download(
+        facilitator_client, facilitator_client.post(card_page_url(delegation_a), {"apply": "yes"})
+    )
     entry = LogEntry.objects.get(object_id=str(delegation_a.pk))
     assert (
         response["Content-Type"],

@@ -8,7 +8,14 @@ import threading
 import icu
 import pytest
 
-from common.text import clean_typed_text, split_words, truncate_words, word_count
+from common.text import (
+    block_count,
+    clean_typed_text,
+    line_count,
+    split_words,
+    truncate_words,
+    word_count,
+)
 
 THAI = "ผู้สูงอายุในชุมชนเพิ่มขึ้น น้ำสะอาดกำลังมาในฤดูฝน ชุมชนทำงานประจำที่ศูนย์สุขภาพ"
 
@@ -155,3 +162,11 @@ def test_truncate_words_never_cuts_inside_a_thai_word(limit):
 def test_truncate_words_long_first_word_cut_between_characters_as_seen():
     # One word; its sixth character as people see it is ธิ (consonant and vowel).
     assert truncate_words("ประชาธิปไตย", 7, "th") == "ประชา…"
+
+
+@pytest.mark.parametrize(
+    ("text", "lines", "blocks"),
+    [("", 0, 0), ("one", 1, 1), ("a\nb", 2, 1), ("a\n\nb", 3, 2), ("a\n \t\n\n b\n", 5, 2)],
+)
+def test_line_and_block_counts(text, lines, blocks):
+    assert (line_count(text), block_count(text)) == (lines, blocks)

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 import yaml
+from django.contrib.auth.models import User
 
 from delegations.models import Delegation
 from delegations.workshop_files import (
@@ -171,3 +172,18 @@ def test_a_number_of_thousands_of_digits_is_refused_in_plain_words(db, fmt):
     assert refusal(text=text, fmt=fmt) == [
         f"a number has more than {sys.get_int_max_str_digits()} digits"
     ]
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_a_staff_account_as_member_is_refused(db, regional_data, flag):
+    User.objects.create_user("facilitator", password="secret-pass-1", **{flag: True})
+    regional_data["delegations"][2]["members"].append({"username": "facilitator", "role": "member"})
+    before = row_counts()
+    assert (import_refusal(regional_data), row_counts()) == (
+        [
+            "delegations[2].members[1].username: “facilitator” is a staff account "
+            "(facilitator, organiser or administrator); a staff account cannot be a member "
+            "of a delegation"
+        ],
+        before,
+    )

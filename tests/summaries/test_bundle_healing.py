@@ -99,7 +99,7 @@ def test_system_exit_in_a_part_releases_it(monkeypatch, senegal_plan, workshop, 
     def stopped(**kwargs):
         raise SystemExit(0)  # what the worker's SIGTERM handler raises mid-part
 
-    monkeypatch.setattr(bundles, "documents_refresh", stopped)
+    monkeypatch.setattr(bundles.progress, "documents_refresh", stopped)
     with pytest.raises(SystemExit):
         bundles.bundle_render_part(bundle, senegal_plan, worker="w1")
     part = BundlePart.objects.get(bundle=bundle, delegation=senegal_plan)

@@ -364,3 +364,38 @@ def test_questionnaire_bundle_holds_each_delegations_summaries(
     compendium = PdfReader(io.BytesIO(archive.read("regional_summaries_compendium.pdf")))
     assert [item.title for item in compendium.outline] == ["Ghana — V", "Senegal — V"]
     assert "Mobilizing resources" in compendium.pages[1].extract_text()
+
+
+def zip_pdf_text(archive, name):
+    return "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(archive.read(name))).pages
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plan_that_cannot_render_leaves_the_bundle_complete_with_a_notice(
+    client, organiser, senegal_plan, delegation_b, member_b, workshop, settings
+):
+    settings.PDF_RENDER_SECONDS = 5
+    # Ghana's plan: what costs is line boxes, not characters (2,400 lines each).
+    for number in range(1, 21):
+        services.plan_item_create(
+            delegation=delegation_b,
+            kind="action",
+            data={"title": f"Action {number}", "description": "\n".join("x" * 2400)},
+            user=member_b,
+        )
+    client.force_login(organiser)
+    bundle = start_bundle(client, workshop)
+    run_worker()
+    bundle.refresh_from_db()
+    archive = zipfile.ZipFile(io.BytesIO(bundle_zip(bundle)))
+    notice = zip_pdf_text(archive, "ghana/regional_ghana_action_plan.pdf")
+    assert (bundle.status, bundle.done, bundle.total) == ("done", 2, 2)
+    assert (
+        "Ghana: Action plan could not be printed" in notice,
+        "took longer than 5 seconds" in notice,
+        "Ghana: Action plan could not be printed"
+        in zip_pdf_text(archive, "regional_compendium.pdf"),
+        "Senegal" in zip_pdf_text(archive, "senegal/regional_senegal_action_plan.pdf"),
+    ) == (True, True, True, True)

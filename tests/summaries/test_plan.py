@@ -85,6 +85,30 @@ def test_prefill_refreshes_unedited_item(answered, delegation_a, member_a, sessi
     assert ActionItem.objects.get().description == "Newer text"
 
 
+def test_item_save_refuses_a_description_of_too_many_lines(client, delegation_a, member_a):
+    item = services.plan_item_create(
+        delegation=delegation_a, kind="action", data={"title": "A"}, user=member_a
+    )
+    client.force_login(member_a)
+    response = client.post(
+        plan_url("plan_item_save", delegation_a, kind="action", pk=item.pk),
+        {
+            "title": "A",
+            "description": "\n".join("x" * 2400),
+            "start_month": 1,
+            "end_month": 24,
+            "currency": "USD",
+            "version": 1,
+        },
+        headers={"accept": "application/json"},
+    )
+    assert (response.status_code, "has too many lines: 2,400" in response.json()["error"]) == (
+        400,
+        True,
+    )
+    assert ActionItem.objects.get().description == ""
+
+
 def test_stale_item_save_is_409_with_current_values(client, delegation_a, member_a):
     item = services.plan_item_create(
         delegation=delegation_a, kind="action", data={"title": "A"}, user=member_a

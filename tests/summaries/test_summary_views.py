@@ -71,6 +71,35 @@ def test_autosave_refuses_oversized_text(client, member_a, delegation_a, session
     assert not Answer.objects.exists()
 
 
+def test_autosave_refuses_a_text_of_too_many_lines(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    response = autosave(client, delegation_a, session, text="\n".join("x" * 501))
+    assert (response.status_code, response.json()["error"], Answer.objects.exists()) == (
+        400,
+        "The answer has too many lines: 501, the limit is 500. Nothing was cut: your text "
+        "is still in the box. Join some lines to save it.",
+        False,
+    )
+
+
+def test_autosave_refuses_a_text_of_too_many_paragraphs(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    response = autosave(client, delegation_a, session, text="\n\n".join("x" * 151))
+    assert (response.status_code, response.json()["error"], Answer.objects.exists()) == (
+        400,
+        "The answer has too many paragraphs: 151, the limit is 150. Nothing was cut: your "
+        "text is still in the box. Join some paragraphs to save it.",
+        False,
+    )
+
+
+def test_autosave_keeps_a_text_at_the_line_limit(client, member_a, delegation_a, session):
+    client.force_login(member_a)
+    text = "\n".join("x" * 500)
+    assert autosave(client, delegation_a, session, text=text).status_code == 200
+    assert Answer.objects.get(question__number=1).text == text
+
+
 def test_oversized_error_is_translated(client, member_a, delegation_a, session, settings):
     settings.ANSWER_MAX_LENGTH = 100
     client.force_login(member_a)

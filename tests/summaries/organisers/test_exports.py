@@ -344,6 +344,27 @@ def test_table_csv_neutralises_formulas():
     assert table_csv(table).decode("utf-8-sig").splitlines()[1] == "'=1+1,'@SUM(A1)"
 
 
+def test_table_csv_neutralises_formulas_after_spaces_and_line_breaks():
+    table = ExportTable(title="T", headers=("a", "b"), rows=((" =1+1", "\n@SUM(A1)"),))
+    rows = list(csv.reader(io.StringIO(table_csv(table).decode("utf-8-sig"))))
+    assert rows[1] == ["' =1+1", "'\n@SUM(A1)"]
+
+
+def test_table_csv_leaves_indented_text_alone():
+    table = ExportTable(title="T", headers=("a",), rows=(("  train 40 volunteers",),))
+    assert table_csv(table).decode("utf-8-sig").splitlines()[1] == "  train 40 volunteers"
+
+
+def test_table_xlsx_marks_formula_text_after_a_line_break_as_text():
+    table = ExportTable(title="T", headers=("a", "b"), rows=(("\n=1+1", "plain"),))
+    sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx(table))).active
+    assert (sheet["A2"].value, sheet["A2"].quotePrefix, sheet["B2"].quotePrefix) == (
+        "\n=1+1",
+        True,
+        False,
+    )
+
+
 def test_table_xlsx_stores_formula_text_as_text():
     table = ExportTable(title="T", headers=("a",), rows=(('=HYPERLINK("x")',),))
     sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx(table))).active
