@@ -28,7 +28,7 @@ def grouped(number):
     return number_format(number, force_grouping=True)
 
 
-def clean_typed_text(value, *, max_length, label):
+def check_text_limits(value, *, max_length, label):
     """Refuse text over ``max_length`` characters, ``settings.TEXT_MAX_LINES`` lines or
     ``settings.TEXT_MAX_BLOCKS`` paragraphs, with a message that says how long it is:
     a printed text costs by its lines as much as by its characters. Nothing is cut."""
@@ -141,7 +141,7 @@ class AnswerForm(UnitForm):
             text["lang"] = language
 
     def clean_text(self):
-        return clean_typed_text(
+        return check_text_limits(
             self.cleaned_data.get("text"),
             max_length=settings.ANSWER_MAX_LENGTH,
             label=_("The answer"),
@@ -178,12 +178,12 @@ class SummaryDetailsForm(UnitForm):
     )
 
     def clean_participants(self):
-        return clean_typed_text(
+        return check_text_limits(
             self.cleaned_data.get("participants"), max_length=5000, label=_("Participants")
         )
 
     def clean_rapporteur(self):
-        return clean_typed_text(
+        return check_text_limits(
             self.cleaned_data.get("rapporteur"), max_length=200, label=_("Rapporteur")
         )
 
@@ -253,7 +253,7 @@ class PlanItemForm(forms.ModelForm):
         cleaned = super().clean()
         for name, value in cleaned.items():
             if isinstance(value, str):
-                cleaned[name] = clean_typed_text(
+                cleaned[name] = check_text_limits(
                     value, max_length=settings.ANSWER_MAX_LENGTH, label=self.fields[name].label
                 )
         return cleaned
