@@ -86,10 +86,18 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--baseline", type=Path, help="another checkout to measure alongside")
+    parser.add_argument(
+        "--only", action="append", default=[], help="settings whose name holds this text"
+    )
     args = parser.parse_args()
 
     here = (sys.executable, str(ROOT / "bench" / "autosave.py"))
-    plan = [(name, *here, env) for name, env in SETTINGS.items()]
+    chosen = {
+        name: env
+        for name, env in SETTINGS.items()
+        if not args.only or any(part in name for part in args.only)
+    }
+    plan = [(name, *here, env) for name, env in chosen.items()]
     if args.baseline:
         baseline = args.baseline.resolve()
         plan.insert(

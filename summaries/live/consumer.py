@@ -50,8 +50,10 @@ MAX_MESSAGE_BYTES = 256 * 1024  # one message: a long paste, not a book
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024  # a page's document, all its texts together
 RATE_PER_SECOND = 40  # messages a connection may send, sustained
 RATE_BURST = 400
-FLUSH_SECONDS = 0.2
+FLUSH_SECONDS = 0.5  # updates kept (and acknowledged) in batches of this long
 PAUSE_SECONDS = 3.0
+NOTE_WRITER_SECONDS = 2.0  # under PAUSE_SECONDS: each version names its writers
+COMPACT_CHECK_EVERY = 50  # flushes
 REWRITE_RULE_SECONDS = 5.0  # how long a write rule's answer is trusted
 EMPTY_UPDATE = b"\x00\x00"  # no items, no deletions: a step 2 of a laptop that has nothing new
 
@@ -106,7 +108,7 @@ class LiveConsumer(YjsConsumer):
         return self.room.group
 
     async def make_ydoc(self):
-        doc, self.document_id = await in_thread(open_document)(self.room)
+        doc, self.document_id, self.unwritten = await in_thread(open_document)(self.room)
         return doc
 
     async def connect(self):
@@ -132,6 +134,11 @@ class LiveConsumer(YjsConsumer):
         self.bucket = Bucket()
         self.pending = []
         self.ack_due = False
+        self.flushes = 0
+        # This connection's database writes in the order it makes them (they run in the
+        # thread pool, in_thread): a sync never reads the store before an append of it.
+        self.writing = asyncio.Lock()
+        self.noted_at = float("-inf")
         self.writer = ""
         self.flusher = None
         self.pauser = None
@@ -150,6 +157,8 @@ class LiveConsumer(YjsConsumer):
         await self.send_json({"type": "hello", "readonly": await self.refusal(fresh=True)})
         # This laptop's sync starts from the server's state (to it alone, not the room).
         await self.send(bytes_data=create_sync_message(self.ydoc))
+        if self.unwritten and self.member:  # kept, never written: a server was stopped
+            self.pauser = asyncio.create_task(self.sync_later())
 
     async def send_json(self, message):
         """One of the portal's messages to this laptop (``CONTROL_TO_LAPTOP``)."""
@@ -231,8 +240,9 @@ class LiveConsumer(YjsConsumer):
         for state in states.values():
             user = state.get("user") if isinstance(state, dict) else None
             name = user.get("name") if isinstance(user, dict) else ""
-            if isinstance(name, str) and name.strip():
+            if isinstance(name, str) and name.strip() and name.strip()[:80] != self.writer:
                 self.writer = name.strip()[:80]
+                self.noted_at = float("-inf")  # a new name: noted with the next updates
         await self.channel_layer.group_send(
             self.room_name,
             {"type": "doc.relay", "message": bytes_data, "sender": self.channel_name},
@@ -253,11 +263,25 @@ class LiveConsumer(YjsConsumer):
         await self.flush()
 
     async def flush(self, *, reply=True):
+        async with self.writing:  # after any append still on its way (``sync_now``)
+            await self._flush(reply=reply)
+
+    async def _flush(self, *, reply):
         updates, self.pending = self.pending, []
         ack, self.ack_due = self.ack_due, False
         if updates:
+            self.flushes += 1
+            now = time.monotonic()
+            # The writer's name is noted once per NOTE_WRITER_SECONDS (a sync forgets
+            # the names it wrote into a version, so it must come again after one).
+            note = self.writer and now - self.noted_at >= NOTE_WRITER_SECONDS
+            if note:
+                self.noted_at = now
             await in_thread(store.append)(
-                self.document_id, updates, writer=self.writer
+                self.document_id,
+                updates,
+                writer=self.writer if note else "",
+                compact_check=self.flushes % COMPACT_CHECK_EVERY == 0,
             )
         if reply and (updates or ack):
             await self.send_json({"type": "saved", "state": state_vector(self.ydoc)})
@@ -268,7 +292,8 @@ class LiveConsumer(YjsConsumer):
 
     async def sync_now(self, *, reply=True):
         await self.flush(reply=reply)
-        update = await in_thread(sync)(self.room, user=self.user)
+        async with self.writing:  # what this laptop sent is in the store by now
+            update = await in_thread(sync)(self.room, user=self.user)
         if update:
             await self.channel_layer.group_send(
                 self.room_name, {"type": "doc.update", "update": update, "sender": ""}

@@ -9,6 +9,7 @@ document's row lock, so a document reads in one query and one merge whatever its
 """
 
 from django.db import transaction
+from django.utils import timezone
 from pycrdt import Doc, merge_updates
 
 from ..models import LiveDocument, LiveUpdate
@@ -22,6 +23,16 @@ def document_row(room):
         key=room.key, defaults={"delegation": room.delegation}
     )
     return row
+
+
+def lock(key):
+    """The :class:`LiveDocument` ``key``, locked for the current transaction (``None`` if
+    there is none): by a write, which also takes SQLite's database lock, where
+    ``select_for_update`` does nothing, so two writers of one document never read it at
+    once on either database."""
+    if not LiveDocument.objects.filter(key=key).update(updated_at=timezone.now()):
+        return None
+    return LiveDocument.objects.get(key=key)
 
 
 def load(row):
@@ -39,23 +50,29 @@ def load(row):
     return doc
 
 
-def append(row_id, updates, *, writer=""):
-    """Keep ``updates`` (bytes, in order) of the document ``row_id``, noting ``writer``
-    as one of its writers since the last version; compact when enough wait."""
+def append(row_id, updates, *, writer="", compact_check=False):
+    """Keep ``updates`` (bytes, in order) of the document ``row_id`` and mark it changed;
+    ``writer`` (a name) is noted as one of its writers since the last version. The hot
+    path is two statements: the connection notes its writer only now and then, and asks
+    for compaction (``compact_check``) every so many appends."""
     if not updates:
         return
     with transaction.atomic():
         LiveUpdate.objects.bulk_create(
             [LiveUpdate(document_id=row_id, data=update) for update in updates]
         )
-        row = LiveDocument.objects.select_for_update().get(pk=row_id)
-        row.dirty = True
         if writer:
+            row = LiveDocument.objects.select_for_update().get(pk=row_id)
+            row.dirty = True
             row.authors = {**row.authors, writer: True}
-        row.save(update_fields=["dirty", "authors", "updated_at"])
-        waiting = LiveUpdate.objects.filter(document=row, pk__gt=row.snapshot_seq).count()
-        if waiting >= COMPACT_AFTER:
-            compact(row)
+            row.save(update_fields=["dirty", "authors", "updated_at"])
+        else:
+            LiveDocument.objects.filter(pk=row_id, dirty=False).update(dirty=True)
+        if compact_check:
+            row = LiveDocument.objects.select_for_update().get(pk=row_id)
+            waiting = LiveUpdate.objects.filter(document=row, pk__gt=row.snapshot_seq).count()
+            if waiting >= COMPACT_AFTER:
+                compact(row)
 
 
 def compact(row):

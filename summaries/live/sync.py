@@ -31,7 +31,7 @@ def sync(room, *, user):
     """Bring the room's live document and its rows into step; returns the document's
     update made here (bytes) or ``None``. Does nothing for a room nobody opened live."""
     with transaction.atomic():
-        row = LiveDocument.objects.select_for_update().filter(key=room.key).first()
+        row = store.lock(room.key)
         if row is None:
             return None
         doc = store.load(row)
@@ -60,11 +60,12 @@ def sync(room, *, user):
 
 
 def open_document(room):
-    """The room's live document (a pycrdt ``Doc``) and its row id, every unit written
-    in from its row on first use."""
+    """The room's live document (a pycrdt ``Doc``), its row id and whether it holds
+    updates not yet written into the rows (a server stopped before it could), every
+    unit written in from its row on first use."""
     with transaction.atomic():
-        row = store.document_row(room)
-        row = LiveDocument.objects.select_for_update().get(pk=row.pk)
+        store.document_row(room)
+        row = store.lock(room.key)
         doc = store.load(row)
         before = doc.get_state()
         with doc.transaction(origin="server"):
@@ -74,7 +75,7 @@ def open_document(room):
                     mark_synced(doc, unit.key, unit.version)
         if doc.get_state() != before:
             store.append(row.pk, [doc.get_update(before)])
-    return doc, row.pk
+    return doc, row.pk, row.dirty
 
 
 def _sync_unit(doc, unit, *, user, writers):

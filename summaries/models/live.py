@@ -1,7 +1,7 @@
 """The live documents of the pages several laptops edit at once (``summaries.live``): a
 Yjs document per page, kept as a snapshot and the updates received since, so that a
 server killed while laptops type loses nothing it acknowledged. The versioned rows stay
-the one source of truth: a live document is written into them (``live.checkpoint``)."""
+the one source of truth: a live document is written into them (``live.sync``)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -10,6 +10,7 @@ from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from pycrdt import Doc, Map, Text, create_sync_message, create_update_message, read_message
 
 from summaries.live import store
@@ -407,3 +408,55 @@ def test_a_laptop_that_joins_gets_what_was_typed_just_before_it_is_kept(
         return second.text("q3", "text")
 
     assert run(scenario) == "Typed a moment ago"
+
+
+def test_each_version_names_who_typed_it_on_which_laptop(delegation_a, session, member_a):
+    from pycrdt import Encoder
+
+    def named(laptop, name):
+        # y-protocols' awareness update: one client, its clock, its state as JSON.
+        encoder = Encoder()
+        encoder.write_var_uint(1)
+        encoder.write_var_uint(laptop.doc.client_id)
+        encoder.write_var_uint(1)
+        encoder.write_var_string(json.dumps({"user": {"name": name, "color": "#1d6f42"}}))
+        payload = encoder.to_bytes()
+        head = Encoder()
+        head.write_var_uint(len(payload))
+        return b"\x01" + head.to_bytes() + payload
+
+    async def scenario():
+        laptops = [Laptop(summary_path(delegation_a, session), member_a) for _i in range(2)]
+        for laptop, name in zip(laptops, ("Amina", "Moussa"), strict=True):
+            await laptop.open()
+            await laptop.messages()
+            await laptop.sync_step1()
+            await laptop.messages()
+            await laptop.ws.send_to(bytes_data=named(laptop, name))
+        await laptops[0].type_into("q1", "text", "Budget. ")
+        await laptops[1].messages(0.5)
+        await laptops[1].type_into("q1", "text", "Donors.")
+        await laptops[0].messages(0.7)
+        for laptop in laptops:
+            await laptop.ws.disconnect()
+
+    run(scenario)
+    answer = Answer.objects.get(question__number=1)
+    # One version, or one per pause: each names who typed since the one before.
+    names = {name for record in answer.history.all() for name in record.written_by.split(", ")}
+    assert (answer.text, names) == ("Budget. Donors.", {"Amina", "Moussa"})
+    client = Client()
+    client.force_login(member_a)
+    page = client.get(
+        reverse(
+            "summaries:answer_history",
+            kwargs={
+                "workshop": session.workshop.slug,
+                "delegation": delegation_a.slug,
+                "session": session.code,
+                "number": 1,
+            },
+        )
+    )
+    shown = page.content.decode()
+    assert "typed by Amina" in shown and "Moussa" in shown
