@@ -1,12 +1,17 @@
 """Admin fixtures: the staff groups as ``staff_groups_ensure()`` defines them, signed-in
-clients for a facilitator and an organiser, and work written by a delegation."""
+clients for a facilitator and an organiser, work written by a delegation, and a session
+with texts in four languages."""
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from delegations.services import staff_groups_ensure
+from sessions.models import GuidanceQuestion
 from summaries import services as summary_services
 from summaries.models import TARequest
+
+SESSIONS_URL = reverse("admin:workshop_sessions_session_changelist")
 
 
 @pytest.fixture
@@ -61,3 +66,16 @@ def ta_request(member_a, delegation_a):
         data={"title": "Appui au chiffrage", "priority": TARequest.Priority.HIGH},
         user=member_a,
     )
+
+
+@pytest.fixture
+def source(session):
+    """Session V with its title in four languages and question 1 in Vietnamese and Thai."""
+    session.title_vi = "Huy động nguồn lực"
+    session.title_th = "การระดมทรัพยากร"
+    session.instructions_fr = "Notez vos réponses."
+    session.save()
+    GuidanceQuestion.objects.filter(session=session, number=1).update(
+        text_vi="Câu hỏi 1 bằng tiếng Việt?", text_th="คำถามที่ 1 ภาษาไทย?"
+    )
+    return session

@@ -1,10 +1,13 @@
 """Fixtures for the PDF documents: delegations with answers, actions and TA requests,
-written through the same services the pages use."""
+written through the same services the pages use; the time the PDF tests make them at,
+and readers of a rendered PDF's text."""
 
 import datetime as dt
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from pypdf import PdfReader
 
 from delegations.models import Delegation
 from sessions.models import GuidanceQuestion, InterventionArea, Session
@@ -203,3 +206,19 @@ def thai_delegation(db):
 
 
 THAI_ANSWER = "สังคมสูงวัยและการจัดการขยะ เพราะผู้สูงอายุในชุมชนเพิ่มขึ้น"
+
+
+NOW = dt.datetime(2026, 11, 25, 15, 30, tzinfo=dt.UTC)
+
+
+def words(text):
+    """Whitespace-insensitive form: line wraps in the PDF become single spaces."""
+    return " ".join(text.split())
+
+
+def page_texts(pdf):
+    return [words(page.extract_text()) for page in PdfReader(BytesIO(pdf)).pages]
+
+
+def pdf_text(pdf):
+    return " ".join(page_texts(pdf))

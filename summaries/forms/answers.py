@@ -1,5 +1,5 @@
-"""Validation of what delegations type. The same rules apply to autosave and to
-the plain form post, so a save behaves identically with or without JavaScript."""
+"""Answers to guidance questions: one form per kind of question (free text, choice,
+financing, milestones), the one function that picks it, and its initial values."""
 
 from django import forms
 from django.conf import settings
@@ -7,99 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
-from common.text import block_count, line_count
 from sessions import kinds
 from sessions.forms import TypedTextField
 from sessions.i18n import localized
-from sessions.models import InterventionArea, content_language_choices
+from sessions.models import content_language_choices
 
-from .models import ActionItem, TARequest
-from .services import long_fields
-
-# Django's empty choice of a select (the plan page's area, kind, linked action): Django's
-# own vi and th catalogues lack it, so the portal's catalogues carry it.
-gettext_noop("- Select an option -")
-
-
-def grouped(number):
-    """``number`` grouped as the active language writes it (12 345, 12.345, 12,345)."""
-    return number_format(number, force_grouping=True)
-
-
-def check_text_limits(value, *, max_length, label):
-    """Refuse text over ``max_length`` characters, ``settings.TEXT_MAX_LINES`` lines or
-    ``settings.TEXT_MAX_BLOCKS`` paragraphs, with a message that says how long it is:
-    a printed text costs by its lines as much as by its characters. Nothing is cut."""
-    value = value or ""
-    if len(value) > max_length:
-        raise ValidationError(
-            _(
-                "%(label)s is too long: %(length)s characters, the limit is %(limit)s. "
-                "Nothing was cut: your text is still in the box. Shorten it to save it."
-            ),
-            code="too_long",
-            params={"label": label, "length": grouped(len(value)), "limit": grouped(max_length)},
-        )
-    lines, blocks = line_count(value), block_count(value)
-    if lines > settings.TEXT_MAX_LINES:
-        raise ValidationError(
-            _(
-                "%(label)s has too many lines: %(lines)s, the limit is %(limit)s. "
-                "Nothing was cut: your text is still in the box. Join some lines to save it."
-            ),
-            code="too_many_lines",
-            params={
-                "label": label,
-                "lines": grouped(lines),
-                "limit": grouped(settings.TEXT_MAX_LINES),
-            },
-        )
-    if blocks > settings.TEXT_MAX_BLOCKS:
-        raise ValidationError(
-            _(
-                "%(label)s has too many paragraphs: %(blocks)s, the limit is %(limit)s. "
-                "Nothing was cut: your text is still in the box. Join some paragraphs to "
-                "save it."
-            ),
-            code="too_many_blocks",
-            params={
-                "label": label,
-                "blocks": grouped(blocks),
-                "limit": grouped(settings.TEXT_MAX_BLOCKS),
-            },
-        )
-    return value
-
-
-class UnitForm(forms.Form):
-    """A form for one editable unit of the session page (an answer, the details): its
-    fields are the unit's values (static/portal/editor/ reads every named control in
-    the unit), plus the hidden version the values were based on. ``readonly`` renders
-    the controls read-only (a closed or submitted summary, an organiser)."""
-
-    version = forms.IntegerField(
-        min_value=0, widget=forms.HiddenInput(attrs={"data-role": "version"})
-    )
-
-    def __init__(self, *args, readonly=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.readonly = readonly
-        for name, field in self.fields.items():
-            if name == "version" or not readonly:
-                continue
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.Select)):
-                widget.attrs["disabled"] = True
-            else:
-                widget.attrs["readonly"] = True
-
-    def unit_values(self):
-        """The unit's values by field name, as its controls hold them (see
-        :func:`form_values`)."""
-        values = {name: self[name].value() for name in self.fields if name != "version"}
-        return {name: "" if value is None else value for name, value in values.items()}
+from .limits import check_text_limits
+from .units import UnitForm
 
 
 class AnswerForm(UnitForm):
@@ -150,140 +65,6 @@ class AnswerForm(UnitForm):
     def answer_data(self):
         """The answer's values for ``services.answer_save``."""
         return {name: self.cleaned_data[name] for name in ("text", "discussed", "language")}
-
-
-class SummaryDetailsForm(UnitForm):
-    template_name = "summaries/forms/details.html"
-
-    participants = TypedTextField(
-        label=_("Participants"),
-        required=False,
-        strip=False,
-        widget=forms.Textarea(
-            attrs={
-                "rows": 2,
-                "class": "form-control",
-                "data-mergeable": "",
-                "data-max-length": 5000,
-            }
-        ),
-        help_text=_("Names and roles of the people in the discussion."),
-    )
-    rapporteur = TypedTextField(
-        label=_("Rapporteur"),
-        required=False,
-        strip=False,
-        one_line=True,
-        widget=forms.TextInput(attrs={"class": "form-control", "data-max-length": 200}),
-    )
-
-    def clean_participants(self):
-        return check_text_limits(
-            self.cleaned_data.get("participants"), max_length=5000, label=_("Participants")
-        )
-
-    def clean_rapporteur(self):
-        return check_text_limits(
-            self.cleaned_data.get("rapporteur"), max_length=200, label=_("Rapporteur")
-        )
-
-
-def form_values(form):
-    """A unit's values as the page's controls hold them, by field name (the JSON
-    ``values`` of :func:`summaries.views.common.unit_json`); the version is apart."""
-    if isinstance(form, UnitForm):
-        return form.unit_values()
-    values = {name: form[name].value() for name in form.fields if name != "version"}
-    return {name: "" if value is None else value for name, value in values.items()}
-
-
-class PlanItemForm(forms.ModelForm):
-    """Shared by actions and TA requests: typed text cleaned the same way as answers,
-    a hidden version for optimistic concurrency, and the long texts the server merges
-    marked ``data-mergeable`` for the page's conflict view."""
-
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, delegation, **kwargs):
-        kwargs.setdefault(
-            "auto_id",
-            f"id_{self.prefix_key}{kwargs.get('instance') and kwargs['instance'].pk or 'new'}_%s",
-        )
-        super().__init__(*args, **kwargs)
-        self.delegation = delegation
-        for name, field in list(self.fields.items()):
-            if name == "version":
-                continue
-            if isinstance(field, forms.CharField) and not isinstance(field, TypedTextField):
-                self.fields[name] = field = TypedTextField.like(field, strip=False)
-            # No maxlength attribute: the browser would cut a paste silently. The page
-            # counts against data-max-length and the server refuses what is over it.
-            limit = field.widget.attrs.pop("maxlength", None)
-            if isinstance(field, forms.CharField):
-                field.widget.attrs["data-max-length"] = limit or settings.ANSWER_MAX_LENGTH
-        if "intervention_area" in self.fields:
-            self.fields["intervention_area"].queryset = InterventionArea.objects.order_by("order")
-        for name in long_fields(self._meta.model):
-            self.fields[name].widget.attrs["data-mergeable"] = ""
-        self.fields[self._meta.model.MERGEABLE_FIELD].widget.attrs["rows"] = 3
-
-    # The grid column of a field on the plan page (Bootstrap classes); others take half.
-    COLUMNS = {
-        "title": "col-12",
-        "start_month": "col-6 col-md-3",
-        "end_month": "col-6 col-md-3",
-        "timeframe_months": "col-6 col-md-3",
-        "priority": "col-6 col-md-3",
-        "estimated_cost": "col-8 col-md-4",
-        "currency": "col-4 col-md-2",
-        "action": "col-md-4",
-        "status": "col-md-2",
-    }
-
-    @property
-    def laid_out(self):
-        """``(bound field, column classes)`` in ``EDITABLE_FIELDS`` order, for the page."""
-        mergeable = self._meta.model.MERGEABLE_FIELD
-        return [
-            (self[name], "col-12" if name == mergeable else self.COLUMNS.get(name, "col-md-6"))
-            for name in self._meta.fields
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = check_text_limits(
-                    value, max_length=settings.ANSWER_MAX_LENGTH, label=self.fields[name].label
-                )
-        return cleaned
-
-    def item_data(self):
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
-
-
-class ActionItemForm(PlanItemForm):
-    prefix_key = "action"
-
-    class Meta:
-        model = ActionItem
-        fields = ActionItem.EDITABLE_FIELDS
-        widgets = {"resources_needed": forms.Textarea(attrs={"rows": 2})}
-
-
-class TARequestForm(PlanItemForm):
-    prefix_key = "ta"
-
-    class Meta:
-        model = TARequest
-        fields = TARequest.EDITABLE_FIELDS
-
-    def __init__(self, *args, delegation, **kwargs):
-        super().__init__(*args, delegation=delegation, **kwargs)
-        self.fields["action"].queryset = ActionItem.objects.live().filter(delegation=delegation)
-
-
-PLAN_FORMS = {"action": ActionItemForm, "ta": TARequestForm}
 
 
 # --- one form per kind of question --------------------------------------------------
@@ -533,12 +314,3 @@ def stored_answer_form(question, answer, delegation, *, language=None, **kwargs)
         language=language,
         **kwargs,
     )
-
-
-def details_initial(summary):
-    """A summary's details (participants, rapporteur) as their form shows them."""
-    return {
-        "participants": summary.participants,
-        "rapporteur": summary.rapporteur,
-        "version": summary.version,
-    }
