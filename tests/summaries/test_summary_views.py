@@ -390,6 +390,7 @@ AUTOSAVE_WRITE = [
 ]
 
 
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.db")  # as without Redis
 def test_autosave_reads_and_writes_only_what_it_needs(client, member_a, delegation_a, session):
     """The hot path, statement by statement: the session and who is signed in, the
     membership and the question (one query each), the summary and the answer locked,

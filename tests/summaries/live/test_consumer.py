@@ -104,7 +104,7 @@ def test_a_member_connects_and_gets_the_page_as_the_database_holds_it(
         frames = await laptop.messages()
         await laptop.sync_step1()
         frames += await laptop.messages()
-        await laptop.ws.disconnect()
+        await laptop.ws.disconnect(timeout=10)
         return connected, frames[0], laptop.text("q1", "text")
 
     connected, hello, text = run(scenario)
@@ -159,8 +159,8 @@ def test_what_one_laptop_types_reaches_the_other_and_is_kept(delegation_a, sessi
         await first.type_into("q2", "text", "Les ONG locales")
         frames = await first.messages()
         await second.messages()
-        await first.ws.disconnect()
-        await second.ws.disconnect()
+        await first.ws.disconnect(timeout=10)
+        await second.ws.disconnect(timeout=10)
         return [f for f in frames if isinstance(f, dict)], second.text("q2", "text")
 
     acks, seen = run(scenario)
@@ -181,7 +181,7 @@ def test_leaving_writes_the_document_into_a_new_version(delegation_a, session, m
         await laptop.messages()
         await laptop.type_into("q3", "text", "Mutuelles de santé")
         await laptop.messages(0.5)
-        await laptop.ws.disconnect()
+        await laptop.ws.disconnect(timeout=10)
 
     run(scenario)
     answer = Answer.objects.get(question__number=3)
@@ -197,7 +197,7 @@ def test_an_organiser_watches_but_cannot_write(delegation_a, session, member_a, 
         await watcher.messages()
         await watcher.type_into("q1", "text", "Written by an organiser")
         refused = [f for f in await watcher.messages() if isinstance(f, dict)]
-        await watcher.ws.disconnect()
+        await watcher.ws.disconnect(timeout=10)
         return hello, refused
 
     hello, refused = run(scenario)
@@ -223,7 +223,7 @@ def test_a_submitted_summary_refuses_updates(delegation_a, session, member_a):
         await laptop.messages()
         await laptop.type_into("q1", "text", "After the submit")
         refused = [f for f in await laptop.messages() if isinstance(f, dict)]
-        await laptop.ws.disconnect()
+        await laptop.ws.disconnect(timeout=10)
         return hello, refused
 
     hello, refused = run(scenario)
@@ -251,7 +251,7 @@ def test_a_malformed_update_is_refused_and_the_document_stays_whole(
         await laptop.messages(0.5)
         await laptop.type_into("q1", "text", "Still works")
         await laptop.messages(0.5)
-        await laptop.ws.disconnect()
+        await laptop.ws.disconnect(timeout=10)
 
     run(scenario)
     assert Answer.objects.get(question__number=1).text == "Still works"
@@ -266,7 +266,7 @@ def test_an_oversized_message_is_refused(delegation_a, session, member_a):
         await laptop.messages()
         await laptop.type_into("q1", "text", "x" * 300_000)
         refused = [f for f in await laptop.messages() if isinstance(f, dict)]
-        await laptop.ws.disconnect()
+        await laptop.ws.disconnect(timeout=10)
         return refused
 
     refused = run(scenario)
@@ -302,7 +302,7 @@ def test_a_change_made_outside_the_document_reaches_the_connected_laptops(
         await laptop.messages()
         await database_sync_to_async(save_without_live)()
         await laptop.messages()
-        await laptop.ws.disconnect()
+        await laptop.ws.disconnect(timeout=10)
         return laptop.text("q4", "text"), dict(laptop.doc.get(map_name("q4"), type=Map))
 
     text, fields = run(scenario)
@@ -323,7 +323,7 @@ def test_a_laptop_that_sends_faster_than_allowed_is_told_and_nothing_breaks(
         for _count in range(RATE_BURST + 50):
             await laptop.ws.send_to(bytes_data=b"\x65" + b"\x02{}")  # a control frame
         refused = [f for f in await laptop.messages() if isinstance(f, dict)]
-        await laptop.ws.disconnect()
+        await laptop.ws.disconnect(timeout=10)
         return refused
 
     refused = run(scenario)
@@ -338,7 +338,7 @@ def test_the_plan_socket_is_the_delegation_s_own(delegation_a, member_a, member_
         for user in (member_a, member_b):
             laptop = Laptop(path, user)
             results.append(await laptop.open())
-            await laptop.ws.disconnect()
+            await laptop.ws.disconnect(timeout=10)
         unknown = Laptop(
             f"/ws/live/nothing/{delegation_a.workshop.slug}/{delegation_a.slug}", member_a
         )
@@ -378,7 +378,7 @@ def test_the_board_socket_is_for_organisers_and_says_when_a_delegation_saved(
         accepted = await board.connect()
         await database_sync_to_async(save)()
         said = await board.receive_from(timeout=2)
-        await board.disconnect()
+        await board.disconnect(timeout=10)
         return refused, accepted, said
 
     refused, accepted, said = run(scenario)
@@ -403,8 +403,8 @@ def test_a_laptop_that_joins_gets_what_was_typed_just_before_it_is_kept(
         await second.messages()
         await second.sync_step1()
         await second.messages()
-        await first.ws.disconnect()
-        await second.ws.disconnect()
+        await first.ws.disconnect(timeout=10)
+        await second.ws.disconnect(timeout=10)
         return second.text("q3", "text")
 
     assert run(scenario) == "Typed a moment ago"
@@ -438,7 +438,7 @@ def test_each_version_names_who_typed_it_on_which_laptop(delegation_a, session, 
         await laptops[1].type_into("q1", "text", "Donors.")
         await laptops[0].messages(0.7)
         for laptop in laptops:
-            await laptop.ws.disconnect()
+            await laptop.ws.disconnect(timeout=10)
 
     run(scenario)
     answer = Answer.objects.get(question__number=1)

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from model_bakery import baker
 
@@ -221,6 +222,7 @@ def make_delegations(workshop, session, count):
 
 
 @pytest.mark.parametrize("count", [2, 30])
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.db")  # as without Redis
 def test_board_query_count_is_constant(
     client, organiser, workshop, session, count, django_assert_num_queries
 ):
@@ -232,6 +234,7 @@ def test_board_query_count_is_constant(
 
 
 @pytest.mark.parametrize("count", [2, 30])
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.db")
 def test_board_grid_query_count_is_constant(
     client, organiser, workshop, session, count, django_assert_max_num_queries
 ):
