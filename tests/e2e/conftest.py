@@ -5,9 +5,9 @@ from django.test import Client
 from delegations.models import LanguagePreference
 
 
-@pytest.fixture
-def login_context(browser, live_server):
-    """A new browser context signed in as ``user`` (through a real session cookie)."""
+def signed_in_contexts(browser, server):
+    """``make(user, language="en")``: a new browser context of ``server`` signed in as
+    ``user`` through a real session cookie; ``close()`` closes them all."""
     contexts = []
 
     def make(user, language="en"):
@@ -22,17 +22,27 @@ def login_context(browser, live_server):
                 {
                     "name": settings.SESSION_COOKIE_NAME,
                     "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
+                    "url": server.url,
                 },
-                {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+                {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": server.url},
             ]
         )
         contexts.append(context)
         return context
 
+    def close():
+        for context in contexts:
+            context.close()
+
+    return make, close
+
+
+@pytest.fixture
+def login_context(browser, live_server):
+    """A new browser context signed in as ``user`` on the test server (WSGI)."""
+    make, close = signed_in_contexts(browser, live_server)
     yield make
-    for context in contexts:
-        context.close()
+    close()
 
 
 class AsgiLiveServer:
@@ -96,30 +106,6 @@ def asgi_live_server(transactional_db):
 @pytest.fixture
 def live_context(browser, asgi_live_server):
     """A browser context signed in as ``user`` on the ASGI live server."""
-    contexts = []
-
-    def make(user, language="en"):
-        LanguagePreference.objects.update_or_create(user=user, defaults={"language": language})
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=language)
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": asgi_live_server.url,
-                },
-                {
-                    "name": settings.LANGUAGE_COOKIE_NAME,
-                    "value": language,
-                    "url": asgi_live_server.url,
-                },
-            ]
-        )
-        contexts.append(context)
-        return context
-
+    make, close = signed_in_contexts(browser, asgi_live_server)
     yield make
-    for context in contexts:
-        context.close()
+    close()

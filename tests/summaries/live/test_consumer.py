@@ -68,6 +68,14 @@ class Laptop:
             timeout = 0.3
         return out
 
+    async def join(self):
+        """Connect and sync as y-websocket does; the server's first frames (its hello
+        first)."""
+        await self.open()
+        frames = await self.messages()
+        await self.sync_step1()
+        return frames + await self.messages()
+
     async def sync_step1(self):
         await self.ws.send_to(bytes_data=create_sync_message(self.doc))
 
@@ -152,10 +160,7 @@ def test_what_one_laptop_types_reaches_the_other_and_is_kept(delegation_a, sessi
         first = Laptop(summary_path(delegation_a, session), member_a)
         second = Laptop(summary_path(delegation_a, session), member_a)
         for laptop in (first, second):
-            await laptop.open()
-            await laptop.messages()
-            await laptop.sync_step1()
-            await laptop.messages()
+            await laptop.join()
         await first.type_into("q2", "text", "Les ONG locales")
         frames = await first.messages()
         await second.messages()
@@ -175,10 +180,7 @@ def test_what_one_laptop_types_reaches_the_other_and_is_kept(delegation_a, sessi
 def test_leaving_writes_the_document_into_a_new_version(delegation_a, session, member_a):
     async def scenario():
         laptop = Laptop(summary_path(delegation_a, session), member_a)
-        await laptop.open()
-        await laptop.messages()
-        await laptop.sync_step1()
-        await laptop.messages()
+        await laptop.join()
         await laptop.type_into("q3", "text", "Mutuelles de santé")
         await laptop.messages(0.5)
         await laptop.ws.disconnect(timeout=10)
@@ -191,10 +193,7 @@ def test_leaving_writes_the_document_into_a_new_version(delegation_a, session, m
 def test_an_organiser_watches_but_cannot_write(delegation_a, session, member_a, organiser):
     async def scenario():
         watcher = Laptop(summary_path(delegation_a, session), organiser)
-        await watcher.open()
-        hello = (await watcher.messages())[0]
-        await watcher.sync_step1()
-        await watcher.messages()
+        hello = (await watcher.join())[0]
         await watcher.type_into("q1", "text", "Written by an organiser")
         refused = [f for f in await watcher.messages() if isinstance(f, dict)]
         await watcher.ws.disconnect(timeout=10)
@@ -217,10 +216,7 @@ def test_a_submitted_summary_refuses_updates(delegation_a, session, member_a):
 
     async def scenario():
         laptop = Laptop(summary_path(delegation_a, session), member_a)
-        await laptop.open()
-        hello = (await laptop.messages())[0]
-        await laptop.sync_step1()
-        await laptop.messages()
+        hello = (await laptop.join())[0]
         await laptop.type_into("q1", "text", "After the submit")
         refused = [f for f in await laptop.messages() if isinstance(f, dict)]
         await laptop.ws.disconnect(timeout=10)
@@ -243,10 +239,7 @@ def test_a_malformed_update_is_refused_and_the_document_stays_whole(
 ):
     async def scenario():
         laptop = Laptop(summary_path(delegation_a, session), member_a)
-        await laptop.open()
-        await laptop.messages()
-        await laptop.sync_step1()
-        await laptop.messages()
+        await laptop.join()
         await laptop.ws.send_to(bytes_data=frame)
         await laptop.messages(0.5)
         await laptop.type_into("q1", "text", "Still works")
@@ -260,10 +253,7 @@ def test_a_malformed_update_is_refused_and_the_document_stays_whole(
 def test_an_oversized_message_is_refused(delegation_a, session, member_a):
     async def scenario():
         laptop = Laptop(summary_path(delegation_a, session), member_a)
-        await laptop.open()
-        await laptop.messages()
-        await laptop.sync_step1()
-        await laptop.messages()
+        await laptop.join()
         await laptop.type_into("q1", "text", "x" * 300_000)
         refused = [f for f in await laptop.messages() if isinstance(f, dict)]
         await laptop.ws.disconnect(timeout=10)
@@ -296,10 +286,7 @@ def test_a_change_made_outside_the_document_reaches_the_connected_laptops(
 
     async def scenario():
         laptop = Laptop(summary_path(delegation_a, session), member_a)
-        await laptop.open()
-        await laptop.messages()
-        await laptop.sync_step1()
-        await laptop.messages()
+        await laptop.join()
         await database_sync_to_async(save_without_live)()
         await laptop.messages()
         await laptop.ws.disconnect(timeout=10)
@@ -316,10 +303,7 @@ def test_a_laptop_that_sends_faster_than_allowed_is_told_and_nothing_breaks(
 
     async def scenario():
         laptop = Laptop(summary_path(delegation_a, session), member_a)
-        await laptop.open()
-        await laptop.messages()
-        await laptop.sync_step1()
-        await laptop.messages()
+        await laptop.join()
         for _count in range(RATE_BURST + 50):
             await laptop.ws.send_to(bytes_data=b"\x65" + b"\x02{}")  # a control frame
         refused = [f for f in await laptop.messages() if isinstance(f, dict)]
@@ -392,17 +376,11 @@ def test_a_laptop_that_joins_gets_what_was_typed_just_before_it_is_kept(
 
     async def scenario():
         first = Laptop(summary_path(delegation_a, session), member_a)
-        await first.open()
-        await first.messages()
-        await first.sync_step1()
-        await first.messages()
+        await first.join()
         await first.type_into("q3", "text", "Typed a moment ago")
         await asyncio.sleep(0.05)  # received, not yet in the store (FLUSH_SECONDS)
         second = Laptop(summary_path(delegation_a, session), member_a)
-        await second.open()
-        await second.messages()
-        await second.sync_step1()
-        await second.messages()
+        await second.join()
         await first.ws.disconnect(timeout=10)
         await second.ws.disconnect(timeout=10)
         return second.text("q3", "text")
@@ -428,10 +406,7 @@ def test_each_version_names_who_typed_it_on_which_laptop(delegation_a, session, 
     async def scenario():
         laptops = [Laptop(summary_path(delegation_a, session), member_a) for _i in range(2)]
         for laptop, name in zip(laptops, ("Amina", "Moussa"), strict=True):
-            await laptop.open()
-            await laptop.messages()
-            await laptop.sync_step1()
-            await laptop.messages()
+            await laptop.join()
             await laptop.ws.send_to(bytes_data=named(laptop, name))
         await laptops[0].type_into("q1", "text", "Budget. ")
         await laptops[1].messages(0.5)
