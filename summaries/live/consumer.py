@@ -255,8 +255,8 @@ class LiveConsumer(YjsConsumer):
             return
         if not isinstance(message, dict):
             return
-        if message.get("type") == "sync_now":  # before a submit, a reload
-            await self.sync_now()
+        if message.get("type") == "sync_now" and self.member:  # before a submit, a final plan
+            await self.sync_now(everything=True)
 
     async def flush_later(self):
         await asyncio.sleep(FLUSH_SECONDS)
@@ -290,10 +290,12 @@ class LiveConsumer(YjsConsumer):
         await asyncio.sleep(PAUSE_SECONDS)
         await self.sync_now()
 
-    async def sync_now(self, *, reply=True):
+    async def sync_now(self, *, reply=True, everything=False):
         await self.flush(reply=reply)
+        # ``everything``: all this connection holds, the others' last keystrokes too.
+        held = self.ydoc.get_update() if everything else None
         async with self.writing:  # what this laptop sent is in the store by now
-            update = await in_thread(sync)(self.room, user=self.user)
+            update = await in_thread(sync)(self.room, user=self.user, held=held)
         if update:
             await self.channel_layer.group_send(
                 self.room_name, {"type": "doc.update", "update": update, "sender": ""}

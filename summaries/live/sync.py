@@ -27,14 +27,21 @@ from .doc import mark_synced, read_unit, synced_version, write_unit
 from .rooms import units
 
 
-def sync(room, *, user):
+def sync(room, *, user, held=None):
     """Bring the room's live document and its rows into step; returns the document's
-    update made here (bytes) or ``None``. Does nothing for a room nobody opened live."""
+    update made here (bytes) or ``None``. Does nothing for a room nobody opened live.
+    ``held``: a connection's whole document (an update), merged in first and kept, so
+    that what it received in its last moments is written too (before a submit)."""
     with transaction.atomic():
         row = store.lock(room.key)
         if row is None:
             return None
         doc = store.load(row)
+        if held:
+            kept = doc.get_state()
+            doc.apply_update(held)
+            if doc.get_state() != kept:
+                store.append(row.pk, [doc.get_update(kept)])
         before = doc.get_state()
         writers = list(row.authors)
         saved = set()

@@ -18,6 +18,7 @@ import { writerForm, writerName } from "./writer.js";
 
 const CONNECT_WAIT_MS = 4000;
 const RESYNC_MS = 10000;
+const SYNC_WAIT_MS = 5000;
 const TO_LAPTOP = 100; // the portal's own messages (summaries/live/consumer.py)
 const FROM_LAPTOP = 101;
 
@@ -60,6 +61,7 @@ export function startLive(root, units, page) {
   const origin = { laptop: true };
   const pending = new Map(); // unit key -> this laptop's clock at its last edit
   let live = false;
+  let afterSync = null; // posts a submit once the server has written the document
 
   // Saved once the server has acknowledged this laptop's edits; until the first
   // acknowledgement after a (re)connection, what IndexedDB brought may not be there yet.
@@ -85,6 +87,8 @@ export function startLive(root, units, page) {
       mark();
     } else if (message.type === "structure") {
       banner("live-structure", true); // items added or removed on another laptop
+    } else if (message.type === "synced") {
+      afterSync?.();
     } else if (message.type === "refused") {
       root.dataset.liveRefused = message.reason;
       banner("live-refused", true);
@@ -131,9 +135,26 @@ export function startLive(root, units, page) {
       provider.disconnect();
       mark();
     });
-    // Before a submit or a final plan: the server writes the document into the rows.
-    for (const button of document.querySelectorAll("[data-sync-before]")) {
-      button.form?.addEventListener("submit", () => send(provider, { type: "sync_now" }));
+    // Before a submit or a final plan the server writes the document into the rows,
+    // with all this connection holds (this laptop's last keystrokes and the others'
+    // that reached it): the form is posted once it says so ("synced"), or after
+    // SYNC_WAIT_MS, when the view writes what the server has kept.
+    for (const form of document.querySelectorAll("form[data-sync-before]")) {
+      form.addEventListener("submit", (event) => {
+        if (form.dataset.liveSynced === "1" || !provider.wsconnected) return;
+        event.preventDefault();
+        let posted = false;
+        const post = () => {
+          if (posted) return;
+          posted = true;
+          afterSync = null;
+          form.dataset.liveSynced = "1";
+          form.requestSubmit(event.submitter);
+        };
+        afterSync = post;
+        send(provider, { type: "sync_now" });
+        setTimeout(post, SYNC_WAIT_MS);
+      });
     }
   };
 

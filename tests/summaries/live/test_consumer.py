@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -435,3 +436,37 @@ def test_each_version_names_who_typed_it_on_which_laptop(delegation_a, session, 
     )
     shown = page.content.decode()
     assert "typed by Amina" in shown and "Moussa" in shown
+
+
+def test_before_a_submit_the_page_asks_and_everything_typed_is_written_at_once(
+    delegation_a, session, member_a, organiser
+):
+    from pycrdt import Encoder
+
+    def control(message):
+        encoder = Encoder()
+        encoder.write_var_string(json.dumps(message))
+        return b"\x65" + encoder.to_bytes()
+
+    async def scenario():
+        first, second = (Laptop(summary_path(delegation_a, session), member_a) for _i in "12")
+        watcher = Laptop(summary_path(delegation_a, session), organiser)
+        for laptop in (first, second, watcher):
+            await laptop.join()
+        await watcher.ws.send_to(bytes_data=control({"type": "sync_now"}))  # not theirs to ask
+        # The other laptop's last words reached this one's connection, not yet the store.
+        await second.type_into("q5", "text", "The last words before the submit")
+        await first.messages(0.1)
+        await first.ws.send_to(bytes_data=control({"type": "sync_now"}))
+        frames = [f for f in await first.messages() if isinstance(f, dict)]
+        written = await database_sync_to_async(
+            lambda: Answer.objects.filter(question__number=5).values_list("text", flat=True).first()
+        )()
+        for laptop in (first, second, watcher):
+            await laptop.ws.disconnect(timeout=10)
+        return frames, written
+
+    frames, written = run(scenario)
+    assert "synced" in {f["type"] for f in frames} and written == (
+        "The last words before the submit"
+    )
