@@ -1,3 +1,10 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -47,52 +54,70 @@ def login_context(browser, live_server):
 
 class AsgiLiveServer:
     """The real ASGI application (HTTP and the live pages' WebSockets) served by daphne
-    in a child process on the test database, as ``runserver`` and production serve it.
+    on the test database, as ``runserver`` and production serve it. A separate program,
+    not a fork of the test process: a fork would share the browser driver's pipes.
     ``restart()`` kills the server and starts a new one on the same port."""
 
     def __init__(self):
         self.process = None
-        self.port = 0
+        self.port = free_port()
 
     @property
     def url(self):
         return f"http://localhost:{self.port}"
 
     def start(self):
-        from functools import partial
+        from django.db import connection
 
-        from channels.testing.live import make_application
-        from daphne.testing import DaphneProcess
-        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-        from django.db import connections
-
-        # The child must open connections of its own: close the parent's before the fork.
-        connections.close_all()
-        self.process = DaphneProcess(
-            "localhost",
-            partial(make_application, static_wrapper=ASGIStaticFilesHandler),
-            port=self.port,
+        name = connection.settings_dict["NAME"]
+        if connection.vendor == "sqlite":
+            database_url = f"sqlite:///{name}"
+        else:
+            parts = urlsplit(os.environ["DATABASE_URL"])
+            database_url = urlunsplit(parts._replace(path=f"/{name}"))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "localhost", "-p", str(self.port)]
+            + ["-v", "0", "tests.e2e.asgi_app:application"],
+            cwd=settings.BASE_DIR,
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "tests.settings",
+                "DATABASE_URL": database_url,
+            },
         )
-        self.process.start()
-        if not self.process.ready.wait(timeout=30):
-            raise RuntimeError("daphne did not start")
-        self.port = self.process.port.value
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("localhost", self.port), timeout=1).close()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        self.process.kill()
+        raise RuntimeError("daphne did not start")
 
     def kill(self):
-        import os
-        import signal
-
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.join(10)
+        self.process.kill()
+        self.process.wait(10)
 
     def restart(self):
         self.kill()
         self.start()
 
     def stop(self):
-        if self.process is not None and self.process.is_alive():
+        if self.process is not None and self.process.poll() is None:
             self.process.terminate()
-            self.process.join(10)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture

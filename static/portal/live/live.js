@@ -34,6 +34,36 @@ function unavailable(root, units) {
   root.addEventListener("input", () => form.ask(), { once: true });
 }
 
+/* This laptop's edits not yet acknowledged by the server, also in localStorage: written
+ * at the keystroke, so a reload right after it keeps it (y-indexeddb's copy is written a
+ * moment later, in a transaction a reload can cut). Put back before the page binds. */
+function toBase64(bytes) {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+function unacked(key) {
+  return {
+    add(update) {
+      const kept = localStorage.getItem(key);
+      const merged = kept ? Y.mergeUpdates([Uint8Array.from(atob(kept), (c) => c.charCodeAt(0)), update]) : update;
+      try {
+        localStorage.setItem(key, toBase64(merged));
+      } catch {
+        // Full: y-indexeddb still keeps the edit a moment later.
+      }
+    },
+    restore(doc) {
+      const kept = localStorage.getItem(key);
+      if (kept) Y.applyUpdate(doc, Uint8Array.from(atob(kept), (c) => c.charCodeAt(0)), "restored");
+    },
+    clear() {
+      localStorage.removeItem(key);
+    },
+  };
+}
+
 function send(provider, message) {
   const ws = provider.ws;
   if (!ws || ws.readyState !== WebSocket.OPEN) return;
@@ -59,6 +89,10 @@ export function startLive(root, units, page) {
   // channel layer keeps no message) is healed within seconds.
   const provider = new WebsocketProvider(`${scheme}://${location.host}/ws/live`, path, doc, { connect: false, resyncInterval: RESYNC_MS });
   const origin = { laptop: true };
+  const copy = unacked(`wp-live-unacked:${path}`);
+  doc.on("update", (update, from) => {
+    if (from === origin) copy.add(update);
+  });
   const pending = new Map(); // unit key -> this laptop's clock at its last edit
   let live = false;
   let afterSync = null; // posts a submit once the server has written the document
@@ -83,6 +117,7 @@ export function startLive(root, units, page) {
     } else if (message.type === "saved") {
       const clock = Number(message.state[String(doc.clientID)] || 0);
       for (const [key, at] of pending) if (at <= clock) pending.delete(key);
+      if (!pending.size) copy.clear(); // the server holds everything typed here
       acked = true;
       mark();
     } else if (message.type === "structure") {
@@ -159,6 +194,7 @@ export function startLive(root, units, page) {
   };
 
   stored.whenSynced.then(() => {
+    copy.restore(doc);
     // Opened with no network: live on this browser's copy only if live worked here
     // before (else the venue may block WebSocket, and the autosave keeps the text).
     if (!navigator.onLine && localStorage.getItem(LIVE_WORKED) === "1") {
