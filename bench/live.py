@@ -107,7 +107,20 @@ class Laptop:
 
         url = f"ws://127.0.0.1:{PORT}/ws/live/{self.room.path}"
         headers = {"Origin": f"http://127.0.0.1:{PORT}", "Cookie": self.room.cookie}
-        async with websockets.connect(url, additional_headers=headers, max_size=None) as ws:
+        # Three hundred laptops arriving at once overflow the listen queue: spread out,
+        # and try again, as y-websocket does.
+        await asyncio.sleep(random.uniform(0, self.clock.spread))
+        for attempt in range(10):
+            try:
+                ws = await websockets.connect(
+                    url, additional_headers=headers, max_size=None, open_timeout=60
+                )
+                break
+            except (OSError, websockets.exceptions.WebSocketException):
+                await asyncio.sleep(0.2 * (attempt + 1))
+        else:
+            raise SystemExit("a laptop could not connect")
+        async with ws:
             synced = asyncio.Event()
             if self.bare:
                 synced.set()
@@ -161,6 +174,7 @@ class Stats:
 
 class Clock:
     measure_from = 0.0
+    spread = 1.0  # seconds over which the laptops connect
 
 
 def cpu_seconds(pid):
@@ -196,7 +210,8 @@ def measure(app, rooms, args, env, bare):
     try:
 
         async def everyone():
-            begin = time.monotonic() + 2.0  # every laptop connected and synced first
+            clock.spread = max(1.0, len(rooms) * 0.1)
+            begin = time.monotonic() + clock.spread + 3.0  # every laptop connected and synced
             measured = begin + args.warmup
             stop = measured + args.seconds
             laptops = [Laptop(room, bare, stats, clock) for room in rooms for _i in range(3)]
