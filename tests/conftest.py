@@ -1,7 +1,11 @@
 """Shared fixtures: a small bilingual workshop with two delegations and every kind of user."""
 
 import datetime as dt
+import faulthandler
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -23,6 +27,56 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# --- a test that hangs says where -------------------------------------------------------
+# pytest-timeout (pyproject) stops a test that runs too long and ends its xdist worker,
+# whose output is then lost. Ten seconds before that, faulthandler writes every thread's
+# stack to a file of the worker's own; the run's summary prints those files.
+
+STACKS = "PORTAL_TEST_STACKS"
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controller; its workers inherit this
+        os.environ[STACKS] = tempfile.mkdtemp(prefix="portal-test-stacks-")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item):
+    limit = float(item.config.getini("timeout") or 0)
+    if limit <= 10 or STACKS not in os.environ:
+        yield
+        return
+    if not hasattr(pytest_runtest_protocol, "file"):
+        path = Path(os.environ[STACKS]) / f"{os.getpid()}.txt"
+        pytest_runtest_protocol.file = path.open("a")
+    stacks = pytest_runtest_protocol.file
+    stacks.write(f"\n{item.nodeid} ran more than {limit - 10:.0f} s:\n")
+    stacks.flush()
+    faulthandler.dump_traceback_later(limit - 10, file=stacks)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        stacks.seek(0)
+        stacks.truncate()
+
+
+def pytest_terminal_summary(terminalreporter):
+    folder = os.environ.get(STACKS)
+    if not folder or hasattr(terminalreporter.config, "workerinput"):
+        return
+    for path in sorted(Path(folder).glob("*.txt")):
+        text = path.read_text(errors="replace").strip()
+        if text:
+            terminalreporter.section(f"stacks of a test that hung ({path.name})", sep="!")
+            terminalreporter.write_line(text)
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput") and STACKS in os.environ:
+        shutil.rmtree(os.environ.pop(STACKS), ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

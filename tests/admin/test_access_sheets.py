@@ -109,12 +109,12 @@ def test_an_autosave_succeeds_while_the_worker_renders_the_sheet(
         finally:
             connection.close()
 
-    autosave = threading.Thread(target=autosave_during_the_rendering)
+    autosave = threading.Thread(target=autosave_during_the_rendering, daemon=True)
     autosave.start()
     try:
         run_worker()  # in this thread, as a worker runs: it handles signals
     finally:
-        autosave.join()
+        autosave.join(120)
         if connection.vendor == "sqlite":
             options["timeout"] = timeout
     assert (seen, AccessSheet.objects.get().status) == (

@@ -128,7 +128,7 @@ def test_word_count_threads_do_not_share_an_iterator(frequent_thread_switches):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(60)
     assert results == {"long": {160}, "short": {15}}
 
 

@@ -32,9 +32,18 @@ def test_simultaneous_autosaves_are_all_saved(live_server, member_a, delegation_
     header = "; ".join(f"{name}={value}" for name, value in cookies.items())
     numbers = [1, 2, 3, 4]
     statuses = {number: [] for number in numbers}
-    start = threading.Barrier(len(numbers))
+    # A barrier with a timeout, and every failure recorded: an editor that died must not
+    # leave the others waiting for it for ever (a CI run hung on that).
+    start = threading.Barrier(len(numbers), timeout=60)
 
     def editor(number):
+        try:
+            rounds(number)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            statuses[number].append(repr(exc))
+            start.abort()
+
+    def rounds(number):
         version = 0
         for round_ in range(ROUNDS):
             start.wait()  # every round, all four saves leave together
@@ -61,11 +70,11 @@ def test_simultaneous_autosaves_are_all_saved(live_server, member_a, delegation_
             except urllib.error.HTTPError as exc:
                 statuses[number].append(exc.code)
 
-    threads = [threading.Thread(target=editor, args=(number,)) for number in numbers]
+    threads = [threading.Thread(target=editor, args=(number,), daemon=True) for number in numbers]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(120)
 
     assert statuses == {number: [200] * ROUNDS for number in numbers}
     saved = dict(

@@ -242,7 +242,7 @@ def test_simultaneous_downloads_of_one_uncached_pdf_render_it_once(
     from django.test import Client
 
     people = [member_a, organiser, facilitator] * 2
-    barrier = threading.Barrier(len(people))
+    barrier = threading.Barrier(len(people), timeout=60)
     statuses = []
     sqlite = connection.vendor == "sqlite"
 
@@ -263,11 +263,11 @@ def test_simultaneous_downloads_of_one_uncached_pdf_render_it_once(
         for user in people:
             download(user)
     else:
-        threads = [threading.Thread(target=download, args=(user,)) for user in people]
+        threads = [threading.Thread(target=download, args=(user,), daemon=True) for user in people]
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join()
+            thread.join(120)
     run_worker()
     document = RenderedDocument.objects.get(delegation=senegal_plan, kind="action_plan")
     assert (statuses, render_tasks().count(), document.renders, document.status) == (

@@ -24,7 +24,7 @@ pytestmark = [
 def run_together(*functions, timeout=30):
     """Run ``functions`` at the same moment, each in its own thread and database
     connection; return their results (or the exception each raised)."""
-    barrier = threading.Barrier(len(functions))
+    barrier = threading.Barrier(len(functions), timeout=timeout)
     results = [None] * len(functions)
 
     def runner(index, function):
@@ -36,7 +36,9 @@ def run_together(*functions, timeout=30):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
+    threads = [
+        threading.Thread(target=runner, args=(i, f), daemon=True) for i, f in enumerate(functions)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
